@@ -1,0 +1,82 @@
+// Writing and reading archive quantities in HDF5 files, with NOMAD's
+// "require dataset" rules. Every function opens and closes the file itself.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "h5archive/array.hpp"
+
+namespace h5archive {
+
+/// A value for an HDF5 attribute: a string, a list of strings, or an array
+/// (an empty float64 array stands for NOMAD's `paths=[]`).
+struct AttributeValue {
+  enum class Kind { string, strings, array } kind = Kind::string;
+  std::string string;
+  std::vector<std::string> strings;
+  Array array;
+
+  static AttributeValue of(std::string s);
+  static AttributeValue of(std::vector<std::string> s);
+  static AttributeValue of(Array a);
+};
+
+/// Name/value pairs written in order.
+using Attributes = std::vector<std::pair<std::string, AttributeValue>>;
+
+/// Writes `value` at `dataset_path` in `file` (created if missing; the folder
+/// must exist, else NotFoundError naming it). Intermediate groups are created.
+/// If a dataset exists there: the shape must be identical, else
+/// TypeMismatchError "Shapes do not match (existing (3,) vs new (4,))"; the new
+/// dtype must cast safely into the stored one, which is kept, else
+/// "Datatypes cannot be safely cast (existing float64 vs new complex128)".
+/// A group in the way gives TypeMismatchError
+/// "Incompatible object (Group) already exists". On any error the file keeps
+/// its previous content. New datasets are contiguous, uncompressed.
+/// `attributes` are written on the dataset (overwriting same-named ones).
+void write_dataset(const std::filesystem::path& file, const std::string& dataset_path,
+                   const Array& value, const Attributes& attributes = {});
+
+/// Writes `attributes` on the group at `group_path` (created if missing).
+void write_group_attributes(const std::filesystem::path& file, const std::string& group_path,
+                            const Attributes& attributes);
+
+/// Creates (or replaces) an external link at `link_path` in `file` pointing to
+/// `target_path` in `target_file` (stored as given: pass a relative name).
+void write_external_link(const std::filesystem::path& file, const std::string& link_path,
+                         const std::string& target_file, const std::string& target_path);
+
+/// A hyperslab: start and count per dimension (no stride).
+struct Hyperslab {
+  std::vector<std::uint64_t> start;
+  std::vector<std::uint64_t> count;
+};
+
+/// Reads a whole dataset, or a hyperslab of it, in its stored dtype.
+/// NotFoundError names the file or the dataset if missing; ValueError names
+/// the selection if it does not fit the dataset's shape.
+Array read_dataset(const std::filesystem::path& file, const std::string& dataset_path,
+                   const std::optional<Hyperslab>& slab = std::nullopt);
+
+/// Reads and requires `expected` as the stored dtype: TypeMismatchError
+/// "Dataset /data/value in <file> is float64, not int32" otherwise.
+Array read_dataset_as(const std::filesystem::path& file, const std::string& dataset_path,
+                      DType expected, const std::optional<Hyperslab>& slab = std::nullopt);
+
+/// Shape and dtype of a stored dataset without reading its data.
+struct DatasetInfo {
+  Shape shape;
+  DType dtype;
+  std::size_t string_size = 0;
+};
+DatasetInfo dataset_info(const std::filesystem::path& file, const std::string& dataset_path);
+
+/// Reads a string (or string-list joined by none) attribute; nullopt if absent.
+std::optional<std::string> read_string_attribute(const std::filesystem::path& file,
+                                                 const std::string& object_path,
+                                                 const std::string& name);
+
+}  // namespace h5archive

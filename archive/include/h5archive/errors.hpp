@@ -1,0 +1,65 @@
+// Typed errors of libh5archive. Every message names the offending reference,
+// path, shape or dtype, so a caller can show it to a user as is.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace h5archive {
+
+/// Base of every error thrown by libh5archive.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A string that is not a valid HDF5 reference, or a reference of an
+/// unsupported form (NOMAD's ValueError "Invalid HDF5 reference: <s>.").
+class ReferenceError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A reference or name that cannot be resolved in the staging area: unknown
+/// upload, unknown directory, bad id, missing file.
+class ResolveError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A reference or name that tries to leave the staging area or the upload
+/// (`..`, absolute file part, symbolic link pointing outside).
+class SecurityError : public ResolveError {
+ public:
+  using ResolveError::ResolveError;
+};
+
+/// Something that should exist does not: a dataset, a file, an entry
+/// (NOMAD's KeyError).
+class NotFoundError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A shape or dtype that does not fit: reassignment with another shape, an
+/// unsafe cast, reading with the wrong element type (NOMAD's TypeError).
+class TypeMismatchError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A value that is not acceptable for a quantity (NOMAD's ValueError),
+/// or a schema / archive that is used inconsistently.
+class ValueError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A failure reported by the HDF5 library; the message carries the innermost
+/// HDF5 error description and the file / object concerned.
+class HDF5Error : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace h5archive

@@ -1,0 +1,88 @@
+// The staging area: where uploads, their raw files and entry archives live, and
+// the one resolver that turns references and `/uploads/...` names into files.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "h5archive/reference.hpp"
+
+namespace h5archive {
+
+/// The root used when none is given: `$H5ARCHIVE_ROOT` if set and non-empty,
+/// else NOMAD's default `.volumes/fs/staging` (relative to the working directory).
+std::filesystem::path default_staging_root();
+
+/// Throws ResolveError unless `id` is a safe upload or entry id: non-empty,
+/// at most 255 characters, letters, digits, `_`, `-` and `.`, not starting
+/// with `.`. `what` ("upload id", "entry id") is used in the message.
+void validate_id(std::string_view id, std::string_view what);
+
+/// Which directory of an upload a resolved name points into.
+enum class Directory { raw, archive };
+
+/// The outcome of resolving a reference or a name.
+struct Resolved {
+  std::filesystem::path file;       ///< OS path of the HDF5 file (may not exist yet)
+  std::string dataset;              ///< dataset path inside it; empty for a bare name
+  std::string upload_id;            ///< the upload the file belongs to
+  Directory directory = Directory::raw;
+};
+
+/// A staging root plus the sharding rule. Cheap to copy; holds no open files.
+class StagingArea {
+ public:
+  /// `prefix_size`: length of the shard folder name taken from the upload id
+  /// (NOMAD's default 2; 0 = no shard folder). Throws ValueError if negative.
+  explicit StagingArea(std::filesystem::path root = default_staging_root(), int prefix_size = 2);
+
+  const std::filesystem::path& root() const { return root_; }
+  int prefix_size() const { return prefix_size_; }
+
+  /// `<root>/<upload[:prefix_size]>/<upload>`; validates the id.
+  std::filesystem::path upload_dir(std::string_view upload_id) const;
+  std::filesystem::path raw_dir(std::string_view upload_id) const;
+  std::filesystem::path archive_dir(std::string_view upload_id) const;
+  /// `archive/<entry>.h5` and `archive/<entry>.json` (both ids validated).
+  std::filesystem::path archive_hdf5_path(std::string_view upload_id, std::string_view entry_id) const;
+  std::filesystem::path archive_json_path(std::string_view upload_id, std::string_view entry_id) const;
+
+  bool has_upload(std::string_view upload_id) const;
+  /// Creates `raw/` and `archive/` of the upload (no error if they exist).
+  void create_upload(std::string_view upload_id) const;
+
+  /// The OS path of raw file `relative` of an upload, checked: throws
+  /// SecurityError if it is absolute, leaves `raw/` through `..`, or resolves
+  /// through a symbolic link outside the upload; ResolveError if the upload
+  /// does not exist. The file itself need not exist.
+  std::filesystem::path raw_file_path(std::string_view upload_id, std::string_view relative) const;
+
+  /// Copies `source` into the upload's raw folder as `relative` (intermediate
+  /// folders created); returns the destination.
+  std::filesystem::path add_raw_file(std::string_view upload_id, std::string_view relative,
+                                     const std::filesystem::path& source) const;
+
+  /// Resolves a reference string (see docs/references.md):
+  /// - no prefix: a raw file of `current_upload` (ResolveError if none given);
+  /// - `/uploads/<u>/raw/<file>#<p>`: upload u's raw file (cross-upload works);
+  /// - `/uploads/<u>/archive/<e>#<p>`: `archive/<e>.h5` of upload u;
+  /// - any other directory: ResolveError.
+  /// Throws ReferenceError for a malformed string; every message names it.
+  Resolved resolve(std::string_view reference,
+                   std::optional<std::string_view> current_upload = std::nullopt) const;
+
+  /// Maps a file name as HDF5 applications pass it (the VOL connector's entry
+  /// point): `/uploads/<u>/archive/<e>`, `/uploads/<u>/raw/<path>`, or a whole
+  /// reference `/uploads/...#<path>` (dataset set). Returns std::nullopt for
+  /// every name that does not start with `/uploads/`, which the caller passes
+  /// through unchanged. Throws like resolve() for a bad `/uploads/` name.
+  std::optional<Resolved> resolve_name(std::string_view name) const;
+
+ private:
+  std::filesystem::path root_;
+  int prefix_size_;
+};
+
+}  // namespace h5archive

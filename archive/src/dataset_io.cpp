@@ -1,0 +1,1 @@
+#include "h5archive/dataset_io.hpp"

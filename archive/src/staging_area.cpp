@@ -1,0 +1,1 @@
+#include "h5archive/staging_area.hpp"

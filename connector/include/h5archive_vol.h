@@ -1,0 +1,1 @@
+/* Public C API of the h5archive VOL connector. */

@@ -1,0 +1,2 @@
+// Write benchmark (filled in by the foundation work).
+int main() { return 0; }

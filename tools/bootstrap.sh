@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Installs everything h5archive needs on a fresh Debian 12 machine; a second run
+# only checks. Called by `make demo` and `make test`.
+#
+#   H5ARCHIVE_CACHE        cache folder (default $HOME/.cache/h5archive)
+#   H5ARCHIVE_HDF5_PREFIX  HDF5 1.14.5 install prefix (default $CACHE/hdf5-1.14.5)
+#   H5ARCHIVE_VENV         Python venv with numpy + h5py on that HDF5
+#                          (default $CACHE/venv-hdf5-1.14.5)
+#   H5ARCHIVE_JOBS         parallel build jobs (default 2)
+set -euo pipefail
+
+HDF5_VERSION=1.14.5
+HDF5_DEBIAN_VERSION=1.14.5+repack-3
+CACHE=${H5ARCHIVE_CACHE:-$HOME/.cache/h5archive}
+PREFIX=${H5ARCHIVE_HDF5_PREFIX:-$CACHE/hdf5-$HDF5_VERSION}
+VENV=${H5ARCHIVE_VENV:-$CACHE/venv-hdf5-$HDF5_VERSION}
+JOBS=${H5ARCHIVE_JOBS:-2}
+SRC_DIR=$CACHE/src/hdf5-$HDF5_DEBIAN_VERSION
+
+say() { printf '[bootstrap] %s\n' "$*"; }
+die() { printf '[bootstrap] error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@";
+  else die "need root (or sudo) to run: $*"; fi
+}
+
+# --- 1. Debian packages ----------------------------------------------------
+PACKAGES=(cmake ninja-build g++ pkg-config zlib1g-dev nlohmann-json3-dev libfmt-dev
+          libgtest-dev libcli11-dev dpkg-dev python3-venv clang-format make)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+else
+  say "Debian packages: all present"
+fi
+
+# --- 2. HDF5 1.14.5 from Debian's own source package ------------------------
+fetch_hdf5_source() {
+  local apt_dir=$CACHE/apt
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$CACHE/src"
+  # A private apt configuration: the system's sources stay untouched.
+  echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" \
+    >"$apt_dir/sources.list"
+  local opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+              -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache::Archives=$apt_dir/archives"
+              -o "Debug::NoLocking=1")
+  say "fetching Debian source package hdf5 $HDF5_DEBIAN_VERSION (trixie)"
+  apt-get "${opts[@]}" update >/dev/null || die "apt-get update with the private trixie sources failed (network to deb.debian.org?)"
+  (cd "$CACHE/src" && apt-get "${opts[@]}" source --download-only "hdf5=$HDF5_DEBIAN_VERSION") \
+    || die "could not download hdf5=$HDF5_DEBIAN_VERSION from trixie"
+  rm -rf "$SRC_DIR"
+  (cd "$CACHE/src" && dpkg-source --no-check -x "hdf5_${HDF5_DEBIAN_VERSION}.dsc" "$SRC_DIR" >/dev/null) \
+    || die "dpkg-source could not unpack hdf5_${HDF5_DEBIAN_VERSION}.dsc"
+}
+
+hdf5_ok() { [ -x "$PREFIX/bin/h5dump" ] && "$PREFIX/bin/h5dump" --version 2>/dev/null | grep -q "$HDF5_VERSION"; }
+
+if hdf5_ok; then
+  say "HDF5 $HDF5_VERSION: present in $PREFIX"
+else
+  [ -f "$SRC_DIR/CMakeLists.txt" ] || fetch_hdf5_source
+  say "building HDF5 $HDF5_VERSION into $PREFIX (a few minutes)"
+  build=$CACHE/build/hdf5-$HDF5_VERSION
+  rm -rf "$build"
+  cmake -S "$SRC_DIR" -B "$build" -G Ninja \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$PREFIX" \
+    -DBUILD_SHARED_LIBS=ON -DBUILD_STATIC_LIBS=OFF -DONLY_SHARED_LIBS=ON \
+    -DHDF5_BUILD_HL_LIB=ON -DHDF5_BUILD_TOOLS=ON -DHDF5_BUILD_UTILS=ON \
+    -DBUILD_TESTING=OFF -DHDF5_BUILD_EXAMPLES=OFF -DHDF5_BUILD_FORTRAN=OFF \
+    -DHDF5_BUILD_JAVA=OFF -DHDF5_BUILD_CPP_LIB=OFF -DHDF5_ENABLE_Z_LIB_SUPPORT=ON \
+    -DHDF5_ENABLE_SZIP_SUPPORT=OFF -DHDF5_BUILD_DOC=OFF \
+    -DCMAKE_INSTALL_RPATH="$PREFIX/lib" >"$CACHE/hdf5-configure.log" 2>&1 \
+    || die "HDF5 configure failed; see $CACHE/hdf5-configure.log"
+  cmake --build "$build" -j "$JOBS" >"$CACHE/hdf5-build.log" 2>&1 \
+    || die "HDF5 build failed; see $CACHE/hdf5-build.log"
+  cmake --install "$build" >"$CACHE/hdf5-install.log" 2>&1 \
+    || die "HDF5 install failed; see $CACHE/hdf5-install.log"
+  hdf5_ok || die "$PREFIX/bin/h5dump --version does not print $HDF5_VERSION; remove $PREFIX and run again"
+  say "HDF5 $HDF5_VERSION installed"
+fi
+
+# --- 3. Python: numpy + h5py built from source against that HDF5 ----------
+h5py_ok() {
+  [ -x "$VENV/bin/python" ] &&
+    "$VENV/bin/python" -c "import h5py,sys; sys.exit(h5py.version.hdf5_version != '$HDF5_VERSION')" 2>/dev/null
+}
+if h5py_ok; then
+  say "h5py on HDF5 $HDF5_VERSION: present in $VENV"
+else
+  say "building h5py from source against $PREFIX (a few minutes)"
+  python3 -m venv "$VENV" || die "python3 -m venv failed (install python3-venv)"
+  "$VENV/bin/pip" install --quiet --upgrade pip >/dev/null
+  "$VENV/bin/pip" install --quiet numpy || die "pip install numpy failed"
+  HDF5_DIR="$PREFIX" HDF5_VERSION=$HDF5_VERSION "$VENV/bin/pip" install --quiet \
+    --no-binary h5py --no-cache-dir --force-reinstall h5py >"$CACHE/h5py-build.log" 2>&1 \
+    || die "building h5py failed; see $CACHE/h5py-build.log"
+  h5py_ok || die "h5py in $VENV does not report HDF5 $HDF5_VERSION; remove $VENV and run again"
+  say "h5py installed"
+fi
+
+# Where the rest of the build finds things.
+cat >"$CACHE/paths.mk" <<MK
+HDF5_PREFIX := $PREFIX
+H5ARCHIVE_VENV := $VENV
+HDF5_SOURCE := $SRC_DIR
+MK
+say "ok"
