@@ -40,3 +40,6 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+
+apitests: build
+	@tools/api_tests.sh $(BUILD)

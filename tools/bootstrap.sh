@@ -49,7 +49,7 @@ fetch_hdf5_source() {
     >"$apt_dir/sources.list"
   local opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
               -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache::Archives=$apt_dir/archives"
-              -o "Debug::NoLocking=1")
+              -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
   say "fetching Debian source package hdf5 $HDF5_DEBIAN_VERSION (trixie)"
   apt-get "${opts[@]}" update >/dev/null || die "apt-get update with the private trixie sources failed (network to deb.debian.org?)"
   (cd "$CACHE/src" && apt-get "${opts[@]}" source --download-only "hdf5=$HDF5_DEBIAN_VERSION") \

@@ -37,6 +37,11 @@ bool is_string(DType dtype);
 /// numpy's `can_cast(from, to, casting="safe")` for these types.
 bool can_cast_safely(DType from, DType to);
 
+/// can_cast_safely() with fixed-string sizes: `S<n>` casts safely to `S<m>`
+/// only if m >= n (the sizes are ignored for every other dtype).
+bool can_cast_safely(DType from, std::size_t from_string_size, DType to,
+                     std::size_t to_string_size);
+
 /// The DType of a C++ element type, for typed access to Arrays.
 template <class T> constexpr DType dtype_of();
 template <> constexpr DType dtype_of<bool>() { return DType::boolean; }
