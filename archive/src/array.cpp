@@ -119,7 +119,8 @@ Array Array::of_strings(std::vector<std::string> values, Shape shape, std::size_
 
 Array Array::zeros(DType dtype, Shape shape) {
   if (is_string(dtype))
-    throw ValueError("Array::zeros needs a numeric or bool dtype, not " + h5archive::dtype_name(dtype));
+    throw ValueError("Array::zeros needs a numeric or bool dtype, not " +
+                     h5archive::dtype_name(dtype));
   Array a;
   a.dtype_ = dtype;
   a.shape_ = std::move(shape);
@@ -174,8 +175,8 @@ bool operator==(const Array& a, const Array& b) {
 
 void Array::check_count(std::size_t n) const {
   if (n != element_count(shape_))
-    throw ValueError("Got " + std::to_string(n) + " values for shape " + shape_str(shape_) +
-                     " (" + std::to_string(element_count(shape_)) + " elements)");
+    throw ValueError("Got " + std::to_string(n) + " values for shape " + shape_str(shape_) + " (" +
+                     std::to_string(element_count(shape_)) + " elements)");
 }
 
 void Array::check_dtype(DType wanted) const {

@@ -1,1 +1,517 @@
 #include "h5archive/dataset_io.hpp"
+
+#include <hdf5.h>
+
+#include <cstring>
+#include <system_error>
+
+#include "hdf5_handle.hpp"
+#include "hdf5_types.hpp"
+
+namespace h5archive {
+
+AttributeValue AttributeValue::of(std::string s) {
+  AttributeValue v;
+  v.kind = Kind::string;
+  v.string = std::move(s);
+  return v;
+}
+
+AttributeValue AttributeValue::of(std::vector<std::string> s) {
+  AttributeValue v;
+  v.kind = Kind::strings;
+  v.strings = std::move(s);
+  return v;
+}
+
+AttributeValue AttributeValue::of(Array a) {
+  AttributeValue v;
+  v.kind = Kind::array;
+  v.array = std::move(a);
+  return v;
+}
+
+namespace {
+
+using detail::check;
+using detail::checked;
+using detail::Hid;
+using detail::QuietErrors;
+
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------- paths
+
+// The components of an in-file path: NOMAD hands paths to h5py unchanged, and
+// HDF5 resolves "a/b", "/a/b" and "a//b" to the same object, so empty parts
+// are dropped.
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    if (end > start) parts.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+// "/a/b" from the first n parts ("/" for none).
+std::string join_path(const std::vector<std::string>& parts, std::size_t n) {
+  if (n == 0) return "/";
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) s += "/" + parts[i];
+  return s;
+}
+
+std::string join_path(const std::vector<std::string>& parts) {
+  return join_path(parts, parts.size());
+}
+
+// ---------------------------------------------------------------- files
+
+// True if HDF5 (through whatever VOL connector the default fapl selects) can
+// open `file`; falls back to the file system so a missing file is cheap.
+bool file_exists(const fs::path& file) {
+  std::error_code ec;
+  if (fs::exists(file, ec)) return true;
+  QuietErrors quiet;
+  return H5Fis_accessible(file.c_str(), H5P_DEFAULT) > 0;
+}
+
+// Opens `file` read-write, creating it if missing. The folder must exist:
+// creating folders is the staging area's business, not this layer's.
+Hid open_for_writing(const fs::path& file) {
+  if (file_exists(file))
+    return checked(H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT),
+                   "Opening " + file.string() + " for writing");
+  fs::path folder = file.parent_path();
+  std::error_code ec;
+  if (!folder.empty() && !fs::is_directory(folder, ec))
+    throw NotFoundError("Cannot create " + file.string() + ": folder " + folder.string() +
+                        " does not exist");
+  return checked(H5Fcreate(file.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT),
+                 "Creating " + file.string());
+}
+
+Hid open_for_reading(const fs::path& file, const std::string& object_path) {
+  if (!file_exists(file))
+    throw NotFoundError("File " + file.string() + " not found (looking for " + object_path + ")");
+  return checked(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
+                 "Opening " + file.string() + " for reading");
+}
+
+// Closes a file we wrote, reporting a failed final flush.
+void close_written(Hid& f, const fs::path& file) {
+  if (f.close() < 0) throw detail::hdf5_error("Closing " + file.string() + " after writing");
+}
+
+// ---------------------------------------------------------------- objects
+
+enum class Kind { missing, group, dataset, datatype, dangling };
+
+const char* kind_name(Kind k) {
+  switch (k) {
+    case Kind::group:
+      return "Group";
+    case Kind::dataset:
+      return "Dataset";
+    case Kind::datatype:
+      return "Datatype";
+    case Kind::dangling:
+      return "Dangling link";
+    case Kind::missing:
+      break;
+  }
+  return "Nothing";
+}
+
+// What is at `path`, whose parent group is known to exist. A failure here is
+// an answer, not an error, so HDF5 stays quiet.
+Kind probe(hid_t file, const std::string& path) {
+  QuietErrors quiet;
+  if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0) return Kind::missing;
+  H5O_info2_t info;
+  if (H5Oget_info_by_name3(file, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+    return Kind::dangling;
+  switch (info.type) {
+    case H5O_TYPE_GROUP:
+      return Kind::group;
+    case H5O_TYPE_DATASET:
+      return Kind::dataset;
+    default:
+      return Kind::datatype;
+  }
+}
+
+[[noreturn]] void incompatible(Kind k, const std::string& path, const fs::path& file) {
+  // h5py's "require" wording, which NOMAD users see.
+  throw TypeMismatchError(std::string("Incompatible object (") + kind_name(k) +
+                          ") already exists at " + path + " in " + file.string());
+}
+
+// Checks that every parent of the object at `parts` is a group or missing,
+// and returns what is at the object itself.
+Kind probe_path(hid_t f, const std::vector<std::string>& parts, const fs::path& file) {
+  for (std::size_t n = 1; n <= parts.size(); ++n) {
+    const std::string path = join_path(parts, n);
+    const Kind k = probe(f, path);
+    if (n == parts.size() || k == Kind::missing) return n == parts.size() ? k : Kind::missing;
+    if (k != Kind::group) incompatible(k, path, file);
+  }
+  return Kind::group;  // the root
+}
+
+// A link-creation plist that creates missing parents: NOMAD's "require group".
+Hid intermediate_lcpl() {
+  Hid lcpl = checked(H5Pcreate(H5P_LINK_CREATE), "Creating a link-creation property list");
+  check(H5Pset_create_intermediate_group(lcpl.get(), 1), "Enabling intermediate groups");
+  return lcpl;
+}
+
+std::vector<std::string> nonempty_parts(const std::string& path, const char* what) {
+  auto parts = split_path(path);
+  if (parts.empty())
+    throw ValueError(std::string("Invalid ") + what + " path \"" + path + "\": it names the root");
+  return parts;
+}
+
+Shape space_shape(hid_t space, const std::string& what) {
+  const H5S_class_t cls = H5Sget_simple_extent_type(space);
+  if (cls == H5S_SCALAR) return {};
+  if (cls != H5S_SIMPLE) throw TypeMismatchError(what + " has a null dataspace (no shape)");
+  const int rank = H5Sget_simple_extent_ndims(space);
+  if (rank < 0) throw detail::hdf5_error("Reading the shape of " + what);
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  return Shape(dims.begin(), dims.end());
+}
+
+Hid make_space(const Shape& shape) {
+  if (shape.empty()) return checked(H5Screate(H5S_SCALAR), "Creating a scalar dataspace");
+  std::vector<hsize_t> dims(shape.begin(), shape.end());
+  return checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                 "Creating a dataspace of shape " + shape_str(shape));
+}
+
+// ---------------------------------------------------------------- buffers
+
+// An Array's elements laid out for HDF5 in a given dtype. Numeric arrays of
+// that dtype are used in place (no copy: a quantity can be gigabytes);
+// other dtypes are cast first; strings become char* or fixed-size records.
+struct WriteBuffer {
+  Hid type;
+  const void* data = nullptr;
+  Array converted;
+  std::vector<const char*> pointers;
+  std::vector<char> records;
+};
+
+WriteBuffer write_buffer(const Array& value, DType dtype, std::size_t string_size) {
+  WriteBuffer b;
+  b.type = detail::memory_type(dtype, string_size);
+  if (!is_string(dtype)) {
+    if (value.dtype() == dtype) {
+      b.data = value.bytes().data();
+    } else {
+      b.converted = value.cast_to(dtype);
+      b.data = b.converted.bytes().data();
+    }
+  } else if (dtype == DType::variable_string) {
+    for (const auto& s : value.strings()) b.pointers.push_back(s.c_str());
+    b.data = b.pointers.data();
+  } else {
+    const auto& strings = value.strings();
+    b.records.assign(strings.size() * string_size, '\0');
+    for (std::size_t i = 0; i < strings.size(); ++i)
+      std::memcpy(b.records.data() + i * string_size, strings[i].data(),
+                  std::min(strings[i].size(), string_size));
+    b.data = b.records.data();
+  }
+  return b;
+}
+
+// Reads the selected elements (`mem_shape` of them) of a dataset or attribute
+// of `stored` type into an Array; `read` does the HDF5 call.
+template <class Read>
+Array read_elements(const detail::StoredType& stored, const Shape& mem_shape, Read&& read) {
+  const std::uint64_t n = element_count(mem_shape);
+  Hid mtype = detail::memory_type(stored.dtype, stored.string_size);
+  if (stored.dtype == DType::variable_string) {
+    std::vector<char*> pointers(n, nullptr);
+    if (n > 0) read(mtype.get(), static_cast<void*>(pointers.data()));
+    std::vector<std::string> strings;
+    strings.reserve(n);
+    for (char* p : pointers) strings.emplace_back(p != nullptr ? p : "");
+    if (n > 0) {
+      // HDF5 allocated the strings; hand them back the way it allocated them.
+      Hid space = make_space(mem_shape);
+      H5Treclaim(mtype.get(), space.get(), H5P_DEFAULT, pointers.data());
+    }
+    return Array::of_strings(std::move(strings), mem_shape);
+  }
+  if (stored.dtype == DType::fixed_string) {
+    std::vector<char> records(n * stored.string_size);
+    if (n > 0) read(mtype.get(), static_cast<void*>(records.data()));
+    std::vector<std::string> strings;
+    strings.reserve(n);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const char* r = records.data() + i * stored.string_size;
+      std::size_t len = stored.string_size;
+      while (len > 0 && r[len - 1] == '\0') --len;  // null padding is not content
+      strings.emplace_back(r, len);
+    }
+    return Array::of_strings(std::move(strings), mem_shape, stored.string_size);
+  }
+  Array a = Array::zeros(stored.dtype, mem_shape);
+  if (n > 0) read(mtype.get(), static_cast<void*>(a.bytes().data()));
+  return a;
+}
+
+// ---------------------------------------------------------------- attributes
+
+void write_attribute(hid_t obj, const std::string& name, const AttributeValue& value,
+                     const std::string& where) {
+  const std::string what = "attribute " + name + " of " + where;
+  {
+    QuietErrors quiet;
+    if (H5Aexists(obj, name.c_str()) > 0)
+      check(H5Adelete(obj, name.c_str()), "Deleting the old " + what);
+  }
+  Array strings;
+  const Array* array = &value.array;
+  if (value.kind == AttributeValue::Kind::string)
+    strings = Array::of_strings({value.string}, Shape{});
+  else if (value.kind == AttributeValue::Kind::strings)
+    strings = Array::of_strings(value.strings, Shape{value.strings.size()});
+  if (value.kind != AttributeValue::Kind::array) array = &strings;
+
+  Hid ftype = detail::file_type(array->dtype(), array->string_size());
+  WriteBuffer buffer = write_buffer(*array, array->dtype(), array->string_size());
+  Hid space = make_space(array->shape());
+  Hid attr =
+      checked(H5Acreate2(obj, name.c_str(), ftype.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              "Creating " + what);
+  if (array->size() > 0)
+    check(H5Awrite(attr.get(), buffer.type.get(), buffer.data), "Writing " + what);
+}
+
+void write_attributes(hid_t obj, const Attributes& attributes, const std::string& where) {
+  for (const auto& [name, value] : attributes) write_attribute(obj, name, value, where);
+}
+
+// ---------------------------------------------------------------- reading
+
+struct OpenDataset {
+  Hid file;
+  Hid dataset;
+  std::string path;  // normalised
+  std::string what;  // "Dataset /x in <file>"
+};
+
+OpenDataset open_dataset(const fs::path& file, const std::string& dataset_path) {
+  OpenDataset d;
+  const auto parts = split_path(dataset_path);
+  d.path = join_path(parts);
+  d.what = "Dataset " + d.path + " in " + file.string();
+  d.file = open_for_reading(file, d.path);
+  Kind k = Kind::missing;
+  for (std::size_t n = 1; n <= parts.size(); ++n) {
+    k = probe(d.file.get(), join_path(parts, n));
+    if (k == Kind::missing || (n < parts.size() && k != Kind::group)) break;
+  }
+  if (parts.empty()) k = Kind::group;
+  if (k == Kind::missing || k == Kind::dangling)
+    throw NotFoundError("Dataset " + d.path + " not found in " + file.string());
+  if (k != Kind::dataset)
+    throw TypeMismatchError("Object " + d.path + " in " + file.string() + " is a " + kind_name(k) +
+                            ", not a dataset");
+  d.dataset = checked(H5Dopen2(d.file.get(), d.path.c_str(), H5P_DEFAULT), "Opening " + d.what);
+  return d;
+}
+
+std::string list_str(const std::vector<std::uint64_t>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + "]";
+}
+
+}  // namespace
+
+void write_dataset(const fs::path& file, const std::string& dataset_path, const Array& value,
+                   const Attributes& attributes) {
+  const auto parts = nonempty_parts(dataset_path, "dataset");
+  const std::string path = join_path(parts);
+  if (value.dtype() == DType::fixed_string && value.string_size() == 0)
+    throw ValueError("Cannot write " + path + ": fixed-length strings need a size");
+
+  Hid f = open_for_writing(file);
+  const std::string what = "dataset " + path + " in " + file.string();
+  const Kind k = probe_path(f.get(), parts, file);
+  Hid dataset;
+  detail::StoredType target{value.dtype(), value.string_size()};
+  if (k == Kind::dataset) {
+    // h5py's require_dataset: same shape, safely castable dtype, stored dtype
+    // kept. Every check comes before the first write.
+    dataset = checked(H5Dopen2(f.get(), path.c_str(), H5P_DEFAULT), "Opening " + what);
+    Hid space = checked(H5Dget_space(dataset.get()), "Reading the dataspace of " + what);
+    const Shape existing = space_shape(space.get(), "Dataset " + path + " in " + file.string());
+    if (existing != value.shape())
+      throw TypeMismatchError("Shapes do not match (existing " + shape_str(existing) + " vs new " +
+                              shape_str(value.shape()) + ") for " + what);
+    Hid type = checked(H5Dget_type(dataset.get()), "Reading the type of " + what);
+    target = detail::stored_type(type.get(), "Dataset " + path + " in " + file.string());
+    if (!can_cast_safely(value.dtype(), value.string_size(), target.dtype, target.string_size))
+      throw TypeMismatchError("Datatypes cannot be safely cast (existing " +
+                              dtype_name(target.dtype, target.string_size) + " vs new " +
+                              value.dtype_name() + ") for " + what);
+  } else if (k != Kind::missing) {
+    incompatible(k, path, file);
+  }
+  WriteBuffer buffer = write_buffer(value, target.dtype, target.string_size);
+  if (k == Kind::missing) {
+    Hid ftype = detail::file_type(value.dtype(), value.string_size());
+    Hid space = make_space(value.shape());
+    Hid lcpl = intermediate_lcpl();
+    // Default dcpl: contiguous, uncompressed, as h5py creates NOMAD's data.
+    dataset = checked(H5Dcreate2(f.get(), path.c_str(), ftype.get(), space.get(), lcpl.get(),
+                                 H5P_DEFAULT, H5P_DEFAULT),
+                      "Creating " + what);
+  }
+  if (value.size() > 0)
+    check(H5Dwrite(dataset.get(), buffer.type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data),
+          "Writing " + what);
+  write_attributes(dataset.get(), attributes, what);
+  dataset.close();
+  close_written(f, file);
+}
+
+void write_group_attributes(const fs::path& file, const std::string& group_path,
+                            const Attributes& attributes) {
+  const auto parts = split_path(group_path);
+  const std::string path = join_path(parts);
+  Hid f = open_for_writing(file);
+  const Kind k = probe_path(f.get(), parts, file);
+  const std::string what = "group " + path + " in " + file.string();
+  if (k == Kind::missing) {
+    Hid lcpl = intermediate_lcpl();
+    Hid g = checked(H5Gcreate2(f.get(), path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
+                    "Creating " + what);
+  } else if (k != Kind::group) {
+    incompatible(k, path, file);
+  }
+  Hid group = checked(H5Oopen(f.get(), path.c_str(), H5P_DEFAULT), "Opening " + what);
+  write_attributes(group.get(), attributes, what);
+  group.close();
+  close_written(f, file);
+}
+
+void write_external_link(const fs::path& file, const std::string& link_path,
+                         const std::string& target_file, const std::string& target_path) {
+  const auto parts = nonempty_parts(link_path, "link");
+  const std::string path = join_path(parts);
+  Hid f = open_for_writing(file);
+  const std::string what = "link " + path + " in " + file.string();
+  const Kind k = probe_path(f.get(), parts, file);
+  if (k != Kind::missing)
+    check(H5Ldelete(f.get(), path.c_str(), H5P_DEFAULT), "Deleting the old " + what);
+  Hid lcpl = intermediate_lcpl();
+  check(H5Lcreate_external(target_file.c_str(), target_path.c_str(), f.get(), path.c_str(),
+                           lcpl.get(), H5P_DEFAULT),
+        "Creating external " + what + " to " + target_file + "#" + target_path);
+  close_written(f, file);
+}
+
+Array read_dataset(const fs::path& file, const std::string& dataset_path,
+                   const std::optional<Hyperslab>& slab) {
+  OpenDataset d = open_dataset(file, dataset_path);
+  Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
+  const detail::StoredType stored = detail::stored_type(type.get(), d.what);
+  Hid file_space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
+  const Shape shape = space_shape(file_space.get(), d.what);
+  Shape mem_shape = shape;
+  if (slab && !shape.empty()) {
+    const auto& start = slab->start;
+    const auto& count = slab->count;
+    bool fits = start.size() == shape.size() && count.size() == shape.size();
+    for (std::size_t i = 0; fits && i < shape.size(); ++i)
+      fits = start[i] <= shape[i] && count[i] <= shape[i] - start[i];
+    if (!fits)
+      throw ValueError("Selection start " + list_str(start) + " count " + list_str(count) +
+                       " does not fit " + d.what + " of shape " + shape_str(shape));
+    std::vector<hsize_t> s(start.begin(), start.end()), c(count.begin(), count.end());
+    mem_shape = count;
+    if (element_count(count) > 0)
+      check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, s.data(), nullptr, c.data(),
+                                nullptr),
+            "Selecting " + list_str(start) + " count " + list_str(count) + " of " + d.what);
+  } else if (slab && (!slab->start.empty() || !slab->count.empty())) {
+    throw ValueError("Selection start " + list_str(slab->start) + " count " +
+                     list_str(slab->count) + " does not fit " + d.what + " of shape ()");
+  }
+  Hid mem_space = make_space(mem_shape);
+  return read_elements(stored, mem_shape, [&](hid_t mtype, void* buf) {
+    check(H5Dread(d.dataset.get(), mtype, mem_space.get(), file_space.get(), H5P_DEFAULT, buf),
+          "Reading " + d.what);
+  });
+}
+
+Array read_dataset_as(const fs::path& file, const std::string& dataset_path, DType expected,
+                      const std::optional<Hyperslab>& slab) {
+  const DatasetInfo info = dataset_info(file, dataset_path);
+  if (info.dtype != expected)
+    throw TypeMismatchError("Dataset " + join_path(split_path(dataset_path)) + " in " +
+                            file.string() + " is " + dtype_name(info.dtype, info.string_size) +
+                            ", not " + dtype_name(expected));
+  return read_dataset(file, dataset_path, slab);
+}
+
+DatasetInfo dataset_info(const fs::path& file, const std::string& dataset_path) {
+  OpenDataset d = open_dataset(file, dataset_path);
+  Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
+  const detail::StoredType stored = detail::stored_type(type.get(), d.what);
+  Hid space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
+  return DatasetInfo{space_shape(space.get(), d.what), stored.dtype, stored.string_size};
+}
+
+std::optional<std::string> read_string_attribute(const fs::path& file,
+                                                 const std::string& object_path,
+                                                 const std::string& name) {
+  const auto parts = split_path(object_path);
+  const std::string path = join_path(parts);
+  Hid f = open_for_reading(file, path);
+  Kind k = parts.empty() ? Kind::group : Kind::missing;
+  for (std::size_t n = 1; n <= parts.size(); ++n) {
+    k = probe(f.get(), join_path(parts, n));
+    if (k == Kind::missing || (n < parts.size() && k != Kind::group)) {
+      k = Kind::missing;
+      break;
+    }
+  }
+  if (k == Kind::missing || k == Kind::dangling)
+    throw NotFoundError("Object " + path + " not found in " + file.string() +
+                        " (reading attribute " + name + ")");
+  {
+    QuietErrors quiet;
+    if (H5Aexists_by_name(f.get(), path.c_str(), name.c_str(), H5P_DEFAULT) <= 0)
+      return std::nullopt;
+  }
+  const std::string what = "Attribute " + name + " of " + path + " in " + file.string();
+  Hid attr = checked(H5Aopen_by_name(f.get(), path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                     "Opening " + what);
+  Hid type = checked(H5Aget_type(attr.get()), "Reading the type of " + what);
+  const detail::StoredType stored = detail::stored_type(type.get(), what);
+  if (!is_string(stored.dtype))
+    throw TypeMismatchError(what + " is " + dtype_name(stored.dtype) + ", not a string");
+  Hid space = checked(H5Aget_space(attr.get()), "Reading the dataspace of " + what);
+  const Shape shape = space_shape(space.get(), what);
+  Array a = read_elements(stored, shape, [&](hid_t mtype, void* buf) {
+    check(H5Aread(attr.get(), mtype, buf), "Reading " + what);
+  });
+  std::string joined;
+  for (const auto& s : a.strings()) joined += s;
+  return joined;
+}
+
+}  // namespace h5archive

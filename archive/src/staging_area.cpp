@@ -3,6 +3,7 @@
 // lexical escape from raw/, and no symbolic link leading out of the upload.
 #include "h5archive/staging_area.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <system_error>
 #include <utility>
@@ -29,12 +30,13 @@ std::string id_problem(std::string_view id, std::string_view what) {
   if (id.empty()) return invalid("must not be empty");
   if (id.size() > kMaxIdLength)
     return invalid(fmt::format("longer than {} characters", kMaxIdLength));
-  for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '-' || c == '.';
-    if (!ok || id.front() == '.') {
-      return invalid("allowed: letters, digits, '_', '-', '.'; not starting with '.'");
-    }
+  const auto allowed = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
+  };
+  // A leading '.' would allow "." and "..", and hidden folders.
+  if (id.front() == '.' || !std::all_of(id.begin(), id.end(), allowed)) {
+    return invalid("allowed: letters, digits, '_', '-', '.'; not starting with '.'");
   }
   return {};
 }

@@ -36,7 +36,7 @@ class Array {
     a.shape_ = std::move(shape);
     a.check_count(values.size());
     a.bytes_.resize(values.size() * sizeof(T));
-    if (!values.empty()) std::memcpy(a.bytes_.data(), values.data(), a.bytes_.size());
+    if (!values.empty()) std::memcpy(a.bytes_.data(), values.data(), values.size() * sizeof(T));
     return a;
   }
   /// 1-D numeric array.

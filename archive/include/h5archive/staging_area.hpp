@@ -49,6 +49,7 @@ class StagingArea {
   std::filesystem::path archive_hdf5_path(std::string_view upload_id, std::string_view entry_id) const;
   std::filesystem::path archive_json_path(std::string_view upload_id, std::string_view entry_id) const;
 
+  /// Whether the upload's folder exists; throws ResolveError for an unsafe id.
   bool has_upload(std::string_view upload_id) const;
   /// Creates `raw/` and `archive/` of the upload (no error if they exist).
   void create_upload(std::string_view upload_id) const;

@@ -1,0 +1,114 @@
+// Writing a section's HDF5 quantities into the entry's archive HDF5 file.
+#include "hdf5_quantity.hpp"
+
+#include <fmt/format.h>
+
+#include "h5archive/entry_archive.hpp"
+#include "h5archive/errors.hpp"
+#include "h5archive/reference.hpp"
+#include "h5archive/section.hpp"
+
+namespace h5archive::detail {
+
+const ArchiveState& require_hdf5_context(const Section& section) {
+  const ArchiveState* st = section.state();
+  if (st == nullptr || !st->context) {
+    throw ValueError("Cannot normalize HDF5 value without context.");
+  }
+  // NOMAD checks the entry id first, although the upload id matters as much.
+  if (!st->metadata.entry_id) throw ValueError("Only archives with entry_id can be referenced");
+  if (!st->metadata.upload_id) throw ValueError("Only archives with upload_id can be referenced");
+  return *st;
+}
+
+std::string hdf5_path(std::string_view archive_path) {
+  std::string out;
+  for (char c : archive_path) {
+    if (c == '/' && out.ends_with('/')) continue;
+    out += c;
+  }
+  if (!out.starts_with('/')) out.insert(out.begin(), '/');
+  return out;
+}
+
+Attributes dataset_attributes(const QuantityDef& quantity, const std::optional<Unit>& unit) {
+  Attributes attrs;
+  if (unit) attrs.emplace_back("units", AttributeValue::of(unit->str()));
+  std::string long_name = quantity.name();
+  if (quantity.h5web() && quantity.h5web()->long_name) {
+    long_name = *quantity.h5web()->long_name;
+  } else if (unit && !unit->str().empty()) {
+    long_name += " (" + unit->str() + ")";
+  }
+  attrs.emplace_back("long_name", AttributeValue::of(long_name));
+  return attrs;
+}
+
+Attributes nxdata_attributes(const H5WebAnnotation& a) {
+  Attributes attrs;
+  attrs.emplace_back("NX_class", AttributeValue::of(std::string("NXdata")));
+  if (a.signal) attrs.emplace_back("signal", AttributeValue::of(*a.signal));
+  if (a.axes) {
+    if (const auto* one = std::get_if<std::string>(&*a.axes)) {
+      attrs.emplace_back("axes", AttributeValue::of(*one));
+    } else {
+      attrs.emplace_back("axes", AttributeValue::of(std::get<std::vector<std::string>>(*a.axes)));
+    }
+  }
+  if (a.auxiliary_signals) {
+    attrs.emplace_back("auxiliary_signals", AttributeValue::of(*a.auxiliary_signals));
+  }
+  if (a.long_name) attrs.emplace_back("long_name", AttributeValue::of(*a.long_name));
+  // h5py stores NOMAD's default `paths=[]` as an empty float64 array.
+  if (a.paths.empty()) {
+    attrs.emplace_back("paths", AttributeValue::of(Array::zeros(DType::float64, Shape{0})));
+  } else {
+    attrs.emplace_back("paths", AttributeValue::of(a.paths));
+  }
+  return attrs;
+}
+
+std::string write_quantity(const Section& section, const QuantityDef& quantity, const Array& value,
+                           const std::optional<Unit>& unit) {
+  const ArchiveState& st = require_hdf5_context(section);
+  const std::string& upload = *st.metadata.upload_id;
+  const std::string& entry = *st.metadata.entry_id;
+  auto file = st.context->archive_hdf5_path(upload, entry);
+  std::string path = section.quantity_path(quantity.name());
+  write_dataset(file, hdf5_path(path), value, dataset_attributes(quantity, unit));
+  if (section.def().h5web()) {
+    write_group_attributes(file, hdf5_path(section.path()),
+                           nxdata_attributes(*section.def().h5web()));
+  }
+  return Reference::archive(upload, entry, path).str();
+}
+
+std::string relative_file_name(const std::filesystem::path& target,
+                               const std::filesystem::path& from) {
+  namespace fs = std::filesystem;
+  fs::path t = fs::weakly_canonical(fs::absolute(target));
+  fs::path f = fs::weakly_canonical(fs::absolute(from));
+  return t.lexically_relative(f).generic_string();
+}
+
+void link_reference(const Section& section, const QuantityDef& quantity,
+                    const std::string& reference) {
+  const ArchiveState* st = section.state();
+  // Without a full context the reference is only stored, as NOMAD does; the
+  // link is what makes the entry file self-describing when one is known.
+  if (st == nullptr || !st->context || !st->metadata.entry_id || !st->metadata.upload_id) return;
+  const std::string& upload = *st->metadata.upload_id;
+  auto file = st->context->archive_hdf5_path(upload, *st->metadata.entry_id);
+  Resolved target = st->context->resolve(reference, upload);
+  std::string link_path = hdf5_path(section.quantity_path(quantity.name()));
+  std::string target_path = hdf5_path(target.dataset);
+  namespace fs = std::filesystem;
+  if (fs::weakly_canonical(fs::absolute(target.file)) == fs::weakly_canonical(fs::absolute(file)) &&
+      target_path == link_path) {
+    return;  // the quantity's own dataset (e.g. a reference read back from JSON)
+  }
+  write_external_link(file, link_path, relative_file_name(target.file, file.parent_path()),
+                      target_path);
+}
+
+}  // namespace h5archive::detail

@@ -1,0 +1,58 @@
+// Internal: how a section's HDF5 quantities reach the entry's archive HDF5
+// file (arrays written, references linked) and the attributes written there.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "h5archive/array.hpp"
+#include "h5archive/dataset_io.hpp"
+#include "h5archive/schema.hpp"
+#include "h5archive/staging_area.hpp"
+#include "h5archive/units.hpp"
+
+namespace h5archive {
+
+class Section;
+struct ArchiveState;
+
+namespace detail {
+
+/// The state of `section`'s archive, checked as NOMAD checks before writing
+/// HDF5: ValueError "Cannot normalize HDF5 value without context." (detached
+/// section or no context), then "Only archives with entry_id can be
+/// referenced", then "Only archives with upload_id can be referenced".
+const ArchiveState& require_hdf5_context(const Section& section);
+
+/// The HDF5 path of a section path or quantity path: "//name" -> "/name".
+std::string hdf5_path(std::string_view archive_path);
+
+/// `units` (when `unit` is set; "" for dimensionless) and `long_name`
+/// ("<name> (<units>)", "<name>", or the quantity's h5web long_name).
+Attributes dataset_attributes(const QuantityDef& quantity, const std::optional<Unit>& unit);
+
+/// NX_class=NXdata and each set field of the annotation (paths [] as an
+/// empty float64 array).
+Attributes nxdata_attributes(const H5WebAnnotation& annotation);
+
+/// Writes `value` (already in unit `unit`) as quantity `quantity` of
+/// `section` into the entry's archive HDF5 file, with attributes, and returns
+/// the reference "/uploads/<u>/archive/<e>#<path>".
+std::string write_quantity(const Section& section, const QuantityDef& quantity, const Array& value,
+                           const std::optional<Unit>& unit);
+
+/// Writes an external link at the quantity's path in the entry's archive
+/// HDF5 file to the dataset `reference` points to, with a file name relative
+/// to the entry file's folder. Does nothing when the reference names the
+/// quantity's own dataset.
+void link_reference(const Section& section, const QuantityDef& quantity,
+                    const std::string& reference);
+
+/// `target` relative to folder `from` (both made absolute and canonical as
+/// far as they exist), in generic form: "../raw/external.h5".
+std::string relative_file_name(const std::filesystem::path& target,
+                               const std::filesystem::path& from);
+
+}  // namespace detail
+}  // namespace h5archive

@@ -1,0 +1,377 @@
+// Section instances: typed quantity values, sub-section trees, NOMAD paths.
+#include "h5archive/section.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "h5archive/entry_archive.hpp"
+#include "h5archive/errors.hpp"
+#include "h5archive/reference.hpp"
+#include "hdf5_quantity.hpp"
+
+namespace h5archive {
+namespace {
+
+// A value fits a definition shape if the ranks agree and every fixed size matches.
+bool shape_fits(const QuantityDef& q, const Shape& shape) {
+  const auto& dims = q.shape();
+  if (dims.size() != shape.size()) return false;
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    if (dims[i] != any_size && static_cast<std::uint64_t>(dims[i]) != shape[i]) return false;
+  }
+  return true;
+}
+
+void check_shape(const Section& s, const QuantityDef& q, const Array& value) {
+  if (!shape_fits(q, value.shape())) {
+    throw ValueError(fmt::format("Shape mismatch for {}: the definition's shape is {}, the value's {}",
+                                 s.quantity_path(q.name()), q.shape_str(),
+                                 shape_str(value.shape())));
+  }
+}
+
+const char* kind_name(QuantityKind kind) {
+  switch (kind) {
+    case QuantityKind::numeric:
+      return "numeric";
+    case QuantityKind::string:
+      return "a string quantity";
+    case QuantityKind::boolean:
+      return "a bool quantity";
+    case QuantityKind::hdf5_reference:
+      return "an HDF5Reference";
+  }
+  return "?";
+}
+
+}  // namespace
+
+Section::Section(std::shared_ptr<const SectionDef> def) : def_(std::move(def)) {
+  if (!def_) throw ValueError("A section needs a definition");
+}
+
+Section::Section(Section&& other) noexcept
+    : def_(std::move(other.def_)),
+      parent_(other.parent_),
+      name_in_parent_(std::move(other.name_in_parent_)),
+      state_(std::move(other.state_)),
+      values_(std::move(other.values_)),
+      children_(std::move(other.children_)) {
+  adopt_children();
+}
+
+Section& Section::operator=(Section&& other) noexcept {
+  def_ = std::move(other.def_);
+  parent_ = other.parent_;
+  name_in_parent_ = std::move(other.name_in_parent_);
+  state_ = std::move(other.state_);
+  values_ = std::move(other.values_);
+  children_ = std::move(other.children_);
+  adopt_children();
+  return *this;
+}
+
+Section::~Section() = default;
+
+void Section::adopt_children() {
+  for (auto& [name, list] : children_) {
+    for (auto& child : list) child->parent_ = this;
+  }
+}
+
+std::string Section::path() const {
+  if (parent_ == nullptr) return "/";
+  std::string p = parent_->path();
+  while (p.ends_with('/')) p.pop_back();
+  p += "/" + name_in_parent_;
+  if (parent_->def().sub_section_def(name_in_parent_).repeats) {
+    const auto& list = parent_->children_.find(name_in_parent_)->second;
+    auto it = std::find_if(list.begin(), list.end(), [&](const auto& c) { return c.get() == this; });
+    p += "/" + std::to_string(it - list.begin());
+  }
+  return p;
+}
+
+std::string Section::quantity_path(std::string_view name) const {
+  return path() + "/" + std::string(name);
+}
+
+ArchiveState* Section::state() const {
+  const Section* s = this;
+  while (s->parent_ != nullptr) s = s->parent_;
+  return s->state_.get();
+}
+
+// ---- assignment ---------------------------------------------------------------
+
+std::string Section::python_repr(double value, bool floating) {
+  if (!floating) return fmt::format("{}", static_cast<long long>(value));
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  std::string s = fmt::format("{}", value);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+void Section::set_native(std::string_view name, Array value, const std::string& repr) {
+  const QuantityDef& q = def_->quantity_def(name);
+  if (q.kind() == QuantityKind::hdf5_reference) {
+    // NOMAD accepts arrays but not Python numbers for HDF5 quantities.
+    throw ValueError(fmt::format("Invalid HDF5 dataset value: {}.", repr));
+  }
+  set(name, std::move(value));
+}
+
+void Section::set_list(std::string_view name, Array value, const std::string& repr) {
+  const QuantityDef& q = def_->quantity_def(name);
+  if (q.is_scalar()) throw ValueError(fmt::format("Shape mismatch for {}.", repr));
+  set(name, std::move(value));
+}
+
+void Section::set(std::string_view name, Array value) {
+  const QuantityDef& q = def_->quantity_def(name);
+  switch (q.kind()) {
+    case QuantityKind::hdf5_reference:
+      set_array(q, std::move(value), std::nullopt);
+      return;
+    case QuantityKind::numeric:
+      if (is_string(value.dtype()) || !can_cast_safely(value.dtype(), q.dtype())) {
+        throw TypeMismatchError(fmt::format("Cannot assign a {} value to {}, which is {}",
+                                            value.dtype_name(), quantity_path(name),
+                                            dtype_name(q.dtype())));
+      }
+      check_shape(*this, q, value);
+      if (value.dtype() != q.dtype()) value = value.cast_to(q.dtype());
+      break;
+    case QuantityKind::boolean:
+      if (value.dtype() != DType::boolean) {
+        throw TypeMismatchError(fmt::format("Cannot assign a {} value to {}, which is bool",
+                                            value.dtype_name(), quantity_path(name)));
+      }
+      check_shape(*this, q, value);
+      break;
+    case QuantityKind::string:
+      if (!is_string(value.dtype())) {
+        throw TypeMismatchError(fmt::format("Cannot assign a {} value to {}, which is a string",
+                                            value.dtype_name(), quantity_path(name)));
+      }
+      check_shape(*this, q, value);
+      break;
+  }
+  values_.insert_or_assign(std::string(name), std::move(value));
+}
+
+void Section::set(std::string_view name, UnitArray value) {
+  const QuantityDef& q = def_->quantity_def(name);
+  if (q.kind() == QuantityKind::hdf5_reference) {
+    set_array(q, std::move(value.value), std::move(value.unit));
+    return;
+  }
+  if (q.kind() != QuantityKind::numeric) {
+    throw ValueError(fmt::format("{} is {}; it cannot take a value in {}", quantity_path(name),
+                                 kind_name(q.kind()), value.unit.display()));
+  }
+  if (!q.unit()) {
+    // Only HDF5 quantities can keep a donated unit (in the `units` attribute).
+    throw ValueError(fmt::format("{} has no unit; it cannot take a value in {}",
+                                 quantity_path(name), value.unit.display()));
+  }
+  set(name, convert_units(value.value, value.unit, *q.unit()));
+}
+
+void Section::set(std::string_view name, std::string value) {
+  const QuantityDef& q = def_->quantity_def(name);
+  if (q.kind() == QuantityKind::hdf5_reference) {
+    Reference::parse(value);
+    detail::link_reference(*this, q, value);
+  } else if (q.kind() != QuantityKind::string) {
+    throw TypeMismatchError(fmt::format("{} is {}; it cannot take the string '{}'",
+                                        quantity_path(name), kind_name(q.kind()), value));
+  } else if (!q.is_scalar()) {
+    throw ValueError(fmt::format("Shape mismatch for '{}': {} has shape {}", value,
+                                 quantity_path(name), q.shape_str()));
+  }
+  values_.insert_or_assign(std::string(name), std::move(value));
+}
+
+void Section::set_array(const QuantityDef& q, Array value, std::optional<Unit> unit) {
+  // NOMAD's order: the context and ids first, then units, then the write.
+  detail::require_hdf5_context(*this);
+  std::optional<Unit> effective = q.unit();
+  if (unit && q.unit()) {
+    value = convert_units(value, *unit, *q.unit());
+  } else if (unit) {
+    effective = std::move(unit);
+  }
+  std::string reference = detail::write_quantity(*this, q, value, effective);
+  values_.insert_or_assign(q.name(), std::move(reference));
+}
+
+void Section::unset(std::string_view name) {
+  def_->quantity_def(name);
+  if (auto it = values_.find(name); it != values_.end()) values_.erase(it);
+}
+
+void Section::store(std::string_view name, QuantityValue value) {
+  def_->quantity_def(name);
+  values_.insert_or_assign(std::string(name), std::move(value));
+}
+
+// ---- getters --------------------------------------------------------------------
+
+bool Section::has(std::string_view name) const { return find(name) != nullptr; }
+
+const QuantityValue* Section::find(std::string_view name) const {
+  def_->quantity_def(name);
+  auto it = values_.find(name);
+  return it == values_.end() ? nullptr : &it->second;
+}
+
+const Array& Section::array(std::string_view name) const {
+  const QuantityValue* v = find(name);
+  if (v == nullptr) throw NotFoundError(fmt::format("{} is not set", quantity_path(name)));
+  if (const auto* a = std::get_if<Array>(v)) return *a;
+  throw TypeMismatchError(fmt::format("{} holds the string '{}', not an array",
+                                      quantity_path(name), std::get<std::string>(*v)));
+}
+
+const std::string& Section::string(std::string_view name) const {
+  const QuantityValue* v = find(name);
+  if (v == nullptr) throw NotFoundError(fmt::format("{} is not set", quantity_path(name)));
+  if (const auto* s = std::get_if<std::string>(v)) return *s;
+  throw TypeMismatchError(fmt::format("{} holds a {} array, not a string", quantity_path(name),
+                                      std::get<Array>(*v).dtype_name()));
+}
+
+void Section::check_scalar(std::string_view name, const Array& value) const {
+  if (value.size() != 1) {
+    throw ValueError(fmt::format("{} is not a scalar (shape {})", quantity_path(name),
+                                 shape_str(value.shape())));
+  }
+}
+
+Array Section::read(std::string_view name, const std::optional<Hyperslab>& slab) const {
+  const QuantityDef& q = def_->quantity_def(name);
+  if (q.kind() != QuantityKind::hdf5_reference) {
+    if (slab) {
+      throw ValueError(fmt::format(
+          "{} is held in memory; hyperslab reads need an HDF5Reference quantity",
+          quantity_path(name)));
+    }
+    return array(name);
+  }
+  const ArchiveState* st = state();
+  if (st == nullptr || !st->context) {
+    throw ValueError(fmt::format("Cannot read {} without context.", quantity_path(name)));
+  }
+  std::optional<std::string_view> upload;
+  if (st->metadata.upload_id) upload = *st->metadata.upload_id;
+  Resolved r = st->context->resolve(string(name), upload);
+  return read_dataset(r.file, r.dataset, slab);
+}
+
+Array Section::read_as(std::string_view name, DType expected,
+                       const std::optional<Hyperslab>& slab) const {
+  const QuantityDef& q = def_->quantity_def(name);
+  if (q.kind() == QuantityKind::hdf5_reference) {
+    const ArchiveState* st = state();
+    if (st == nullptr || !st->context) {
+      throw ValueError(fmt::format("Cannot read {} without context.", quantity_path(name)));
+    }
+    std::optional<std::string_view> upload;
+    if (st->metadata.upload_id) upload = *st->metadata.upload_id;
+    Resolved r = st->context->resolve(string(name), upload);
+    return read_dataset_as(r.file, r.dataset, expected, slab);
+  }
+  Array a = read(name, slab);
+  if (a.dtype() != expected) {
+    throw TypeMismatchError(fmt::format("{} is {}, not {}", quantity_path(name), a.dtype_name(),
+                                        dtype_name(expected)));
+  }
+  return a;
+}
+
+// ---- sub-sections ---------------------------------------------------------------
+
+std::vector<std::unique_ptr<Section>>& Section::children(std::string_view name) {
+  def_->sub_section_def(name);
+  auto it = children_.find(name);
+  if (it == children_.end()) it = children_.emplace(std::string(name), decltype(it->second){}).first;
+  return it->second;
+}
+
+Section& Section::sub_section(std::string_view name) {
+  const SubSectionDef& sd = def_->sub_section_def(name);
+  if (sd.repeats) {
+    throw ValueError(fmt::format("Sub-section {} of {} repeats; use add()", name, path()));
+  }
+  auto& list = children(name);
+  if (list.empty()) {
+    list.push_back(std::make_unique<Section>(sd.section));
+    list.back()->parent_ = this;
+    list.back()->name_in_parent_ = std::string(name);
+  }
+  return *list.front();
+}
+
+Section& Section::add(std::string_view name) {
+  const SubSectionDef& sd = def_->sub_section_def(name);
+  if (!sd.repeats) {
+    throw ValueError(
+        fmt::format("Sub-section {} of {} does not repeat; use sub_section()", name, path()));
+  }
+  return add(name, Section(sd.section));
+}
+
+Section& Section::add(std::string_view name, Section section) {
+  const SubSectionDef& sd = def_->sub_section_def(name);
+  if (section.def().name() != sd.section->name()) {
+    throw ValueError(fmt::format("Cannot add a {} section as sub-section {} of {} (expects {})",
+                                 section.def().name(), name, path(), sd.section->name()));
+  }
+  if (section.state_) {
+    throw ValueError(fmt::format("Cannot add the root of an archive as sub-section {} of {}",
+                                 name, path()));
+  }
+  auto& list = children(name);
+  auto child = std::make_unique<Section>(std::move(section));
+  child->parent_ = this;
+  child->name_in_parent_ = std::string(name);
+  if (!sd.repeats) list.clear();
+  list.push_back(std::move(child));
+  return *list.back();
+}
+
+Section* Section::find_sub_section(std::string_view name) {
+  return const_cast<Section*>(std::as_const(*this).find_sub_section(name));
+}
+
+const Section* Section::find_sub_section(std::string_view name) const {
+  def_->sub_section_def(name);
+  auto it = children_.find(name);
+  if (it == children_.end() || it->second.empty()) return nullptr;
+  return it->second.front().get();
+}
+
+std::size_t Section::count(std::string_view name) const {
+  def_->sub_section_def(name);
+  auto it = children_.find(name);
+  return it == children_.end() ? 0 : it->second.size();
+}
+
+Section& Section::at(std::string_view name, std::size_t index) {
+  return const_cast<Section&>(std::as_const(*this).at(name, index));
+}
+
+const Section& Section::at(std::string_view name, std::size_t index) const {
+  std::size_t n = count(name);
+  if (index >= n) {
+    throw NotFoundError(
+        fmt::format("{} has no {}/{} ({} element(s))", path(), name, index, n));
+  }
+  return *children_.find(name)->second[index];
+}
+
+}  // namespace h5archive

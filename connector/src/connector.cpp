@@ -1,0 +1,64 @@
+// The h5archive connector class: assembles the per-class callback tables and
+// exports the two plugin entry points HDF5's plugin loader looks up.
+#include <H5PLextern.h>
+
+#include "vol_internal.hpp"
+
+namespace h5archive::vol {
+namespace {
+
+herr_t initialize(hid_t /*vipl_id*/) {
+  // Only the error class: no files, no environment, nothing that a plugin
+  // probe (which registers every plugin it finds) would regret.
+  return guarded<herr_t>(-1, [] {
+    register_errors();
+    return herr_t{0};
+  });
+}
+
+herr_t terminate() {
+  return guarded<herr_t>(-1, [] {
+    unregister_errors();
+    return herr_t{0};
+  });
+}
+
+}  // namespace
+
+herr_t generic_optional(void* obj, H5VL_optional_args_t* args, hid_t dxpl_id, void** req) {
+  return guarded<herr_t>(-1, [&] {
+    auto* o = as_object(obj);
+    herr_t status = H5VLoptional(o->under, o->under_vol_id, args, dxpl_id, req);
+    wrap_request(req, o->under_vol_id);
+    return status;
+  });
+}
+
+const H5VL_class_t connector_class = {
+    H5VL_VERSION,
+    kValue,
+    kName,
+    kConnectorVersion,
+    H5VL_CAP_FLAG_NONE,  // what we add to the connector below: nothing
+    initialize,
+    terminate,
+    info_class,
+    wrap_class,
+    attr_class,
+    dataset_class,
+    datatype_class,
+    file_class,
+    group_class,
+    link_class,
+    object_class,
+    introspect_class,
+    request_class,
+    blob_class,
+    token_class,
+    generic_optional,
+};
+
+}  // namespace h5archive::vol
+
+H5PL_type_t H5PLget_plugin_type(void) { return H5PL_TYPE_VOL; }
+const void* H5PLget_plugin_info(void) { return &h5archive::vol::connector_class; }

@@ -1,0 +1,164 @@
+// File callbacks: the only place names enter. Create, open, is_accessible and
+// delete map `/uploads/...` names to staging files (names.cpp) and hand the
+// connector below the OS path; everything else is forwarded.
+#include <filesystem>
+#include <string>
+
+#include "vol_internal.hpp"
+
+namespace h5archive::vol {
+namespace {
+
+namespace fs = std::filesystem;
+
+void require_existing(const char* name, const MappedName& target) {
+  std::error_code ec;
+  if (target.mapped && !fs::is_regular_file(target.path, ec))
+    throw VolError(ErrorKind::missing_file,
+                   "cannot open '" + std::string(name) + "': missing file " + target.path);
+}
+
+void require_folder(const char* name, const MappedName& target) {
+  std::error_code ec;
+  const auto folder = fs::path(target.path).parent_path();
+  if (target.mapped && !fs::is_directory(folder, ec))
+    throw VolError(ErrorKind::missing_file, "cannot create '" + std::string(name) +
+                                                "': folder " + folder.string() +
+                                                " does not exist");
+}
+
+void* file_create(const char* name, unsigned flags, hid_t fcpl_id, hid_t fapl_id, hid_t dxpl_id,
+                  void** req) {
+  return guarded<void*>(nullptr, [&] {
+    FaplInfo info(fapl_id);
+    const MappedName target = map_name(*info, name);
+    require_folder(name, target);
+    UnderFapl under(fapl_id, *info);
+    void* file = H5VLfile_create(target.path.c_str(), flags, fcpl_id, under.id(), dxpl_id, req);
+    wrap_request(req, info->under_vol_id);
+    return wrap(file, info->under_vol_id);
+  });
+}
+
+void* file_open(const char* name, unsigned flags, hid_t fapl_id, hid_t dxpl_id, void** req) {
+  return guarded<void*>(nullptr, [&] {
+    FaplInfo info(fapl_id);
+    const MappedName target = map_name(*info, name);
+    require_existing(name, target);
+    UnderFapl under(fapl_id, *info);
+    void* file = H5VLfile_open(target.path.c_str(), flags, under.id(), dxpl_id, req);
+    wrap_request(req, info->under_vol_id);
+    return wrap(file, info->under_vol_id);
+  });
+}
+
+/// HDF5's plugin probe after a failed open with the default connector: the
+/// fapl carries no info. Answer only for `/uploads/` names that resolve under
+/// the default root, never push or print anything, never fail.
+herr_t probe_accessible(const Info& info, H5VL_file_specific_args_t* args, hid_t dxpl_id) {
+  auto& a = args->args.is_accessible;
+  *a.accessible = false;
+  hid_t saved = H5Eget_current_stack();
+  try {
+    const MappedName target = map_name(info, a.filename);
+    std::error_code ec;
+    if (target.mapped && fs::is_regular_file(target.path, ec)) {
+      UnderFapl under(a.fapl_id, info);
+      H5VL_file_specific_args_t local = *args;
+      local.args.is_accessible.filename = target.path.c_str();
+      local.args.is_accessible.fapl_id = under.id();
+      if (H5VLfile_specific(nullptr, info.under_vol_id, &local, dxpl_id, nullptr) < 0)
+        *a.accessible = false;
+    }
+  } catch (...) {
+    *a.accessible = false;
+  }
+  // Whatever the connector below or the resolver said stays off the stack.
+  if (saved >= 0) H5Eset_current_stack(saved);
+  return 0;
+}
+
+herr_t file_accessible(H5VL_file_specific_args_t* args, hid_t dxpl_id, void** req) {
+  auto& a = args->args.is_accessible;
+  FaplInfo info(a.fapl_id);
+  if (!info.given()) return probe_accessible(*info, args, dxpl_id);
+  const MappedName target = map_name(*info, a.filename);
+  std::error_code ec;
+  if (target.mapped && !fs::exists(target.path, ec)) {
+    *a.accessible = false;  // not an error: the file simply is not there
+    return 0;
+  }
+  UnderFapl under(a.fapl_id, *info);
+  H5VL_file_specific_args_t local = *args;
+  local.args.is_accessible.filename = target.path.c_str();
+  local.args.is_accessible.fapl_id = under.id();
+  herr_t status = H5VLfile_specific(nullptr, info->under_vol_id, &local, dxpl_id, req);
+  wrap_request(req, info->under_vol_id);
+  return status;
+}
+
+herr_t file_delete(H5VL_file_specific_args_t* args, hid_t dxpl_id, void** req) {
+  auto& a = args->args.del;
+  FaplInfo info(a.fapl_id);
+  const MappedName target = map_name(*info, a.filename);
+  require_existing(a.filename, target);
+  UnderFapl under(a.fapl_id, *info);
+  H5VL_file_specific_args_t local = *args;
+  local.args.del.filename = target.path.c_str();
+  local.args.del.fapl_id = under.id();
+  herr_t status = H5VLfile_specific(nullptr, info->under_vol_id, &local, dxpl_id, req);
+  wrap_request(req, info->under_vol_id);
+  return status;
+}
+
+herr_t file_specific(void* file, H5VL_file_specific_args_t* args, hid_t dxpl_id, void** req) {
+  return guarded<herr_t>(-1, [&]() -> herr_t {
+    // With no object the operation names a file: the fapl carries our info.
+    if (args->op_type == H5VL_FILE_IS_ACCESSIBLE) return file_accessible(args, dxpl_id, req);
+    if (args->op_type == H5VL_FILE_DELETE) return file_delete(args, dxpl_id, req);
+    auto* o = as_object(file);
+    H5VL_file_specific_args_t local = *args;
+    if (local.op_type == H5VL_FILE_IS_EQUAL)
+      local.args.is_equal.obj2 = under_of(local.args.is_equal.obj2);
+    herr_t status = H5VLfile_specific(o->under, o->under_vol_id, &local, dxpl_id, req);
+    wrap_request(req, o->under_vol_id);
+    if (status >= 0 && local.op_type == H5VL_FILE_REOPEN && *local.args.reopen.file)
+      *local.args.reopen.file = wrap(*local.args.reopen.file, o->under_vol_id);
+    return status;
+  });
+}
+
+herr_t file_get(void* file, H5VL_file_get_args_t* args, hid_t dxpl_id, void** req) {
+  return guarded<herr_t>(-1, [&] {
+    auto* o = as_object(file);
+    herr_t status = H5VLfile_get(o->under, o->under_vol_id, args, dxpl_id, req);
+    wrap_request(req, o->under_vol_id);
+    return status;
+  });
+}
+
+herr_t file_optional(void* file, H5VL_optional_args_t* args, hid_t dxpl_id, void** req) {
+  return guarded<herr_t>(-1, [&] {
+    auto* o = as_object(file);
+    herr_t status = H5VLfile_optional(o->under, o->under_vol_id, args, dxpl_id, req);
+    wrap_request(req, o->under_vol_id);
+    return status;
+  });
+}
+
+herr_t file_close(void* file, hid_t dxpl_id, void** req) {
+  return guarded<herr_t>(-1, [&] {
+    auto* o = as_object(file);
+    herr_t status = H5VLfile_close(o->under, o->under_vol_id, dxpl_id, req);
+    wrap_request(req, o->under_vol_id);
+    if (status >= 0) release(o);
+    return status;
+  });
+}
+
+}  // namespace
+
+const H5VL_file_class_t file_class = {file_create,   file_open,     file_get,
+                                      file_specific, file_optional, file_close};
+
+}  // namespace h5archive::vol

@@ -1,0 +1,33 @@
+// File names: `/uploads/...` names go through the library's resolver (the same
+// code and security rules as every other h5archive entry point); every other
+// name is handed to the connector below unchanged.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "h5archive/errors.hpp"
+#include "h5archive/staging_area.hpp"
+#include "vol_internal.hpp"
+
+namespace h5archive::vol {
+
+MappedName map_name(const Info& info, const char* name) {
+  if (!name) throw VolError(ErrorKind::bad_name, "no file name given");
+  const h5archive::StagingArea area(
+      info.root ? std::filesystem::path(*info.root) : h5archive::default_staging_root(),
+      info.prefix_size.value_or(2));
+  std::optional<h5archive::Resolved> resolved;
+  try {
+    resolved = area.resolve_name(name);
+  } catch (const h5archive::SecurityError& e) {
+    throw VolError(ErrorKind::escape, "refusing '" + std::string(name) + "': " + e.what());
+  } catch (const h5archive::Error& e) {
+    throw VolError(ErrorKind::bad_name, "cannot map '" + std::string(name) + "': " + e.what());
+  }
+  if (!resolved) return {name, false};
+  // The connector below gets the real OS path, so the native layer resolves
+  // relative external links of the entry file next to it.
+  return {resolved->file.string(), true};
+}
+
+}  // namespace h5archive::vol

@@ -1,0 +1,173 @@
+// Private declarations shared by the source files of the h5archive VOL connector.
+//
+// The connector is a pass-through: every object it hands to HDF5 is an Object
+// wrapping the object of the connector below (native by default). Only the
+// file-level callbacks that receive a file *name* do more than forward; they
+// map `/uploads/...` names through h5archive::StagingArea::resolve_name.
+#pragma once
+
+#include <H5VLconnector.h>
+#include <H5VLconnector_passthru.h>
+#include <hdf5.h>
+
+#include <exception>
+#include <optional>
+#include <source_location>
+#include <string>
+#include <string_view>
+
+static_assert(H5VL_VERSION == 3, "the h5archive connector targets the HDF5 1.14 VOL API");
+
+namespace h5archive::vol {
+
+/// Registered name and value of the connector (value in the range HDF5
+/// reserves for external connectors, not in the registered list).
+inline constexpr const char* kName = "h5archive";
+inline constexpr H5VL_class_value_t kValue = 1512;
+inline constexpr unsigned kConnectorVersion = 1;
+
+/// The connector's class table (connector.cpp).
+extern const H5VL_class_t connector_class;
+
+/// An object of the connector below, plus the id of that connector. The id
+/// holds one reference for as long as the wrapper lives.
+struct Object {
+  void* under;
+  hid_t under_vol_id;
+};
+
+/// Wraps `under` (nullptr stays nullptr, so failed creates/opens propagate).
+Object* wrap(void* under, hid_t under_vol_id);
+/// Releases the wrapper (not the object below) and its reference on the id.
+void release(Object* object);
+inline Object* as_object(void* obj) { return static_cast<Object*>(obj); }
+inline void* under_of(void* obj) { return obj ? as_object(obj)->under : nullptr; }
+/// An async request of the connector below becomes one of ours.
+inline void wrap_request(void** req, hid_t under_vol_id) {
+  if (req && *req) *req = wrap(*req, under_vol_id);
+}
+
+/// The connector's info: where the staging area is and what lies below.
+struct Info {
+  std::optional<std::string> root;  ///< unset: h5archive::default_staging_root()
+  std::optional<int> prefix_size;   ///< unset: 2, as the library's default
+  std::optional<std::string> upload;
+  hid_t under_vol_id = H5I_INVALID_HID;  ///< owns one reference
+  void* under_vol_info = nullptr;        ///< owned; freed through the under connector
+};
+
+/// Info with every key at its default: native below, no under info.
+Info* make_default_info();
+/// Parses an info string (see docs/connector.md); throws InfoError naming the key.
+Info* parse_info(std::string_view text);
+/// The canonical string form: parse_info(format_info(i)) equals i.
+std::string format_info(const Info& info);
+Info* copy_info(const Info& info);
+void free_info(Info* info);
+
+/// The info attached to a file access property list, released on scope exit.
+/// A NULL info (HDF5's plugin probe, or H5Pset_vol with NULL) becomes the default.
+class FaplInfo {
+ public:
+  explicit FaplInfo(hid_t fapl_id);
+  ~FaplInfo();
+  FaplInfo(const FaplInfo&) = delete;
+  FaplInfo& operator=(const FaplInfo&) = delete;
+  const Info& operator*() const { return *info_; }
+  const Info* operator->() const { return info_; }
+  /// False when the fapl carried no info (the probe case).
+  bool given() const { return given_; }
+
+ private:
+  Info* info_ = nullptr;
+  bool given_ = false;
+};
+
+/// A copy of `fapl_id` that selects the connector below with its info.
+class UnderFapl {
+ public:
+  UnderFapl(hid_t fapl_id, const Info& info);
+  ~UnderFapl();
+  UnderFapl(const UnderFapl&) = delete;
+  UnderFapl& operator=(const UnderFapl&) = delete;
+  hid_t id() const { return id_; }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+/// The outcome of mapping a file name: the OS path HDF5 must use below.
+struct MappedName {
+  std::string path;     ///< what the connector below receives
+  bool mapped = false;  ///< true for `/uploads/...` names
+};
+/// Maps a name through the library's resolver; every other name is returned
+/// unchanged. Throws h5archive::Error for a bad `/uploads/` name.
+MappedName map_name(const Info& info, const char* name);
+
+// ---- errors (errors.cpp) ---------------------------------------------------
+
+/// Kinds of errors the connector reports; each has its own minor message.
+enum class ErrorKind { bad_name, escape, missing_file, bad_info, failure };
+
+/// An error raised inside the connector, turned into an HDF5 error at the
+/// callback boundary.
+class VolError : public std::exception {
+ public:
+  VolError(ErrorKind kind, std::string message) : kind_(kind), message_(std::move(message)) {}
+  const char* what() const noexcept override { return message_.c_str(); }
+  ErrorKind kind() const { return kind_; }
+
+ private:
+  ErrorKind kind_;
+  std::string message_;
+};
+
+/// Registers the error class and messages (idempotent; called by initialize).
+void register_errors();
+void unregister_errors();
+/// Pushes `message` on the default error stack under the connector's class.
+void push_error(ErrorKind kind, std::string_view message,
+                const std::source_location& where = std::source_location::current());
+/// Pushes the message of the exception being handled (call inside catch).
+void push_current_exception(const std::source_location& where);
+
+/// Runs `body` and turns any exception into a pushed error plus `failure`:
+/// the boundary every callback crosses, so no exception reaches HDF5.
+template <class R, class F>
+R guarded(R failure, F&& body,
+          const std::source_location& where = std::source_location::current()) noexcept {
+  try {
+    return body();
+  } catch (...) {
+    push_current_exception(where);
+    return failure;
+  }
+}
+
+/// Runs `body` with the current error stack saved and restored, for cleanup
+/// calls (H5Pclose, H5Idec_ref) that would otherwise clear errors already pushed.
+template <class F>
+void preserving_errors(F&& body) {
+  hid_t saved = H5Eget_current_stack();
+  body();
+  if (saved >= 0) H5Eset_current_stack(saved);
+}
+
+// ---- callback sub-tables, one per source file --------------------------------
+extern const H5VL_info_class_t info_class;
+extern const H5VL_wrap_class_t wrap_class;
+extern const H5VL_attr_class_t attr_class;
+extern const H5VL_dataset_class_t dataset_class;
+extern const H5VL_datatype_class_t datatype_class;
+extern const H5VL_file_class_t file_class;
+extern const H5VL_group_class_t group_class;
+extern const H5VL_link_class_t link_class;
+extern const H5VL_object_class_t object_class;
+extern const H5VL_introspect_class_t introspect_class;
+extern const H5VL_request_class_t request_class;
+extern const H5VL_blob_class_t blob_class;
+extern const H5VL_token_class_t token_class;
+herr_t generic_optional(void* obj, H5VL_optional_args_t* args, hid_t dxpl_id, void** req);
+
+}  // namespace h5archive::vol

@@ -1,0 +1,192 @@
+// `/uploads/...` names through the connector, linked and selected on a fapl:
+// mapping, whole references, bad names with messages on the error stack,
+// plain paths, writing, is_accessible/delete and the plugin probe.
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "connector_test_helpers.hpp"
+#include "h5archive/staging_area.hpp"
+#include "h5archive_vol.h"
+#include "test_support.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace h5archive::testing;
+
+class ConnectorNames : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = tmp_.path() / "staging";
+    area_ = h5archive::StagingArea(root_);
+    write_demo(area_);
+    fapl_ = H5Pcreate(H5P_FILE_ACCESS);
+    ASSERT_GE(H5Pset_fapl_h5archive(fapl_, root_.c_str()), 0);
+  }
+  void TearDown() override { H5Pclose(fapl_); }
+
+  /// Opens `name` expecting failure; returns our message from the stack.
+  std::string open_error(const std::string& name, unsigned flags = H5F_ACC_RDONLY) {
+    SilenceHDF5 quiet;
+    hid_t f = H5Fopen(name.c_str(), flags, fapl_);
+    if (f >= 0) {
+      H5Fclose(f);
+      return "<opened>";
+    }
+    return h5archive_error();
+  }
+
+  TempDir tmp_;
+  fs::path root_;
+  h5archive::StagingArea area_{"/nonexistent"};
+  hid_t fapl_ = H5I_INVALID_HID;
+};
+
+TEST_F(ConnectorNames, ArchiveEntryNameOpensTheEntryFile) {
+  hid_t f = H5Fopen("/uploads/test_upload/archive/test_entry", H5F_ACC_RDONLY, fapl_);
+  ASSERT_GE(f, 0);
+  EXPECT_EQ(read_all(f, "/data/value"), identity(5));
+  // The relative external link resolves next to the entry file.
+  EXPECT_EQ(read_all(f, "/data/value_external"), (std::vector<double>{0, 1, 2, 3, 4, 5}));
+  // HDF5 reports the staging file's OS path (see docs/connector.md).
+  char name[4096] = "";
+  H5Fget_name(f, name, sizeof name);
+  EXPECT_EQ(fs::path(name), area_.archive_hdf5_path("test_upload", "test_entry"));
+  H5Fclose(f);
+}
+
+TEST_F(ConnectorNames, RawNameAndWholeReferencesOpenTheirFiles) {
+  hid_t f = H5Fopen("/uploads/test_upload/raw/external.h5", H5F_ACC_RDONLY, fapl_);
+  ASSERT_GE(f, 0);
+  EXPECT_EQ(read_all(f, "/path/to/data"), (std::vector<double>{0, 1, 2, 3, 4, 5}));
+  H5Fclose(f);
+  f = H5Fopen("/uploads/test_upload/archive/test_entry#/data/value", H5F_ACC_RDONLY, fapl_);
+  ASSERT_GE(f, 0);
+  EXPECT_EQ(read_all(f, "data/value"), identity(5));
+  H5Fclose(f);
+}
+
+TEST_F(ConnectorNames, CrossUploadReferenceOpensTheOtherUpload) {
+  area_.create_upload("other_upload");
+  const auto path = area_.raw_file_path("other_upload", "sub/other.h5");
+  fs::create_directories(path.parent_path());
+  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  write_matrix(f, "/x", {7, 8}, 1, 2);
+  H5Fclose(f);
+  f = H5Fopen("/uploads/other_upload/raw/sub/other.h5#/x", H5F_ACC_RDONLY, fapl_);
+  ASSERT_GE(f, 0);
+  EXPECT_EQ(read_all(f, "/x"), (std::vector<double>{7, 8}));
+  H5Fclose(f);
+}
+
+TEST_F(ConnectorNames, PlainPathsPassThroughUnchanged) {
+  const auto entry = area_.archive_hdf5_path("test_upload", "test_entry");
+  hid_t f = H5Fopen(entry.c_str(), H5F_ACC_RDONLY, fapl_);
+  ASSERT_GE(f, 0);
+  EXPECT_EQ(read_all(f, "/data/value"), identity(5));
+  char name[32] = "";
+  H5VLget_connector_name(f, name, sizeof name);
+  EXPECT_STREQ(name, "h5archive");
+  H5Fclose(f);
+  // A plain missing file fails with the native layer's own error.
+  EXPECT_EQ(open_error((tmp_.path() / "missing.h5").string()), "");
+}
+
+TEST_F(ConnectorNames, BadNamesFailWithTheirReasonOnTheStack) {
+  const std::string unknown = open_error("/uploads/no_such_upload/archive/test_entry");
+  EXPECT_NE(unknown.find("/uploads/no_such_upload/archive/test_entry"), std::string::npos)
+      << unknown;
+  const std::string missing = open_error("/uploads/test_upload/archive/no_entry");
+  EXPECT_NE(missing.find("missing file"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("no_entry"), std::string::npos) << missing;
+  for (const char* bad : {"/uploads/test_upload/raw/../../../../etc/passwd",
+                          "/uploads/test_upload/raw//etc/passwd",
+                          "/uploads/test_upload/elsewhere/x.h5",
+                          "/uploads/../archive/test_entry"}) {
+    const std::string error = open_error(bad);
+    EXPECT_NE(error, "") << bad;
+    EXPECT_NE(error, "<opened>") << bad;
+    EXPECT_NE(error.find(bad), std::string::npos) << bad << " -> " << error;
+  }
+}
+
+TEST_F(ConnectorNames, ErrorsArePushedEvenWhenPrintingIsOff) {
+  // h5py turns printing off and reads the stack: the message must be there.
+  H5E_auto2_t func = nullptr;
+  void* data = nullptr;
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  EXPECT_LT(H5Fopen("/uploads/test_upload/archive/nope", H5F_ACC_RDONLY, fapl_), 0);
+  const auto stack = error_stack();
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  ASSERT_FALSE(stack.empty());
+  EXPECT_EQ(stack.front().cls, "h5archive");  // innermost: the reason, not the symptom
+  EXPECT_NE(stack.front().desc.find("missing file"), std::string::npos);
+}
+
+TEST_F(ConnectorNames, WritingThroughNamesChangesTheStagingFiles) {
+  hid_t f = H5Fopen("/uploads/test_upload/archive/test_entry", H5F_ACC_RDWR, fapl_);
+  ASSERT_GE(f, 0);
+  write_matrix(f, "/data/added", {1, 2, 3}, 1, 3);
+  H5Fclose(f);
+  const auto entry = area_.archive_hdf5_path("test_upload", "test_entry");
+  f = H5Fopen(entry.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  EXPECT_EQ(read_all(f, "/data/added"), (std::vector<double>{1, 2, 3}));
+  H5Fclose(f);
+
+  f = H5Fcreate("/uploads/test_upload/raw/new.h5", H5F_ACC_EXCL, H5P_DEFAULT, fapl_);
+  ASSERT_GE(f, 0);
+  write_matrix(f, "/v", {4}, 1, 1);
+  H5Fclose(f);
+  EXPECT_TRUE(fs::exists(area_.raw_dir("test_upload") / "new.h5"));
+
+  {
+    SilenceHDF5 quiet;
+    EXPECT_LT(H5Fcreate("/uploads/no_such_upload/raw/new.h5", H5F_ACC_EXCL, H5P_DEFAULT, fapl_),
+              0);
+    EXPECT_NE(h5archive_error().find("no_such_upload"), std::string::npos);
+  }
+  EXPECT_FALSE(fs::exists(root_ / "no"));
+}
+
+TEST_F(ConnectorNames, IsAccessibleAndDeleteMapNames) {
+  EXPECT_GT(H5Fis_accessible("/uploads/test_upload/archive/test_entry", fapl_), 0);
+  EXPECT_EQ(H5Fis_accessible("/uploads/test_upload/archive/missing", fapl_), 0);
+  {
+    SilenceHDF5 quiet;
+    EXPECT_LT(H5Fis_accessible("/uploads/test_upload/raw/../../x", fapl_), 0);
+    EXPECT_NE(h5archive_error(), "");
+  }
+  ASSERT_GE(H5Fdelete("/uploads/test_upload/raw/external.h5", fapl_), 0);
+  EXPECT_FALSE(fs::exists(area_.raw_dir("test_upload") / "external.h5"));
+}
+
+TEST_F(ConnectorNames, ProbeWithoutInfoNeitherCrashesNorClaimsPlainFiles) {
+  hid_t vol = h5archive_vol_register();
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_vol(fapl, vol, nullptr);  // what HDF5's plugin probe does
+  EXPECT_EQ(H5Fis_accessible((tmp_.path() / "missing.h5").c_str(), fapl), 0);
+  EXPECT_EQ(H5Fis_accessible("/uploads/whatever/raw/../../x", fapl), 0);
+  EXPECT_EQ(h5archive_error(), "");
+  H5Pclose(fapl);
+  H5VLclose(vol);
+}
+
+TEST_F(ConnectorNames, FailedDefaultOpenFindsUploadsNamesThroughThePluginProbe) {
+  // With only HDF5_PLUGIN_PATH set (ctest sets it), a failed native open asks
+  // every plugin; ours answers for /uploads/ names under the default root.
+  ASSERT_EQ(setenv("H5ARCHIVE_ROOT", root_.c_str(), 1), 0);
+  hid_t f = H5Fopen("/uploads/test_upload/archive/test_entry", H5F_ACC_RDONLY, H5P_DEFAULT);
+  unsetenv("H5ARCHIVE_ROOT");
+  ASSERT_GE(f, 0);
+  EXPECT_EQ(read_all(f, "/data/value"), identity(5));
+  H5Fclose(f);
+  SilenceHDF5 quiet;
+  EXPECT_LT(H5Fopen((tmp_.path() / "missing.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), 0);
+}
+
+}  // namespace

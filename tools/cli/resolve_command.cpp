@@ -1,0 +1,42 @@
+// `h5archive resolve`: where a reference points, as JSON.
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "h5archive/reference.hpp"
+
+namespace h5archive::cli {
+
+CLI::App* add_resolve_command(CLI::App& app, ResolveOptions& options) {
+  CLI::App* cmd = app.add_subcommand(
+      "resolve",
+      "Print a reference's parts and the file and dataset it resolves to, as JSON:\n"
+      "{reference, upload_id, directory, file, path, os_path, dataset}");
+  cmd->add_option("REF", options.reference,
+                  "<file>#<path> (a raw file of --upload), /uploads/<u>/raw/<file>#<path> or "
+                  "/uploads/<u>/archive/<entry>#<path>")
+      ->required();
+  cmd->add_option("--upload", options.upload,
+                  "The current upload, for references without /uploads/<u>/<dir>/");
+  return cmd;
+}
+
+int run_resolve(const GlobalOptions& global, const ResolveOptions& options, std::ostream& out) {
+  Reference ref = Reference::parse(options.reference);
+  std::optional<std::string_view> upload;
+  if (options.upload) upload = *options.upload;
+  Resolved r = global.staging_area().resolve(options.reference, upload);
+  nlohmann::ordered_json j;
+  j["reference"] = options.reference;
+  j["upload_id"] = r.upload_id;
+  j["directory"] = r.directory == Directory::raw ? "raw" : "archive";
+  j["file"] = ref.file;
+  j["path"] = ref.path;
+  j["os_path"] = r.file.string();
+  j["dataset"] = r.dataset;
+  out << j.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace h5archive::cli
