@@ -31,11 +31,14 @@ if [ ! -x "$runner" ]; then
 fi
 
 mkdir -p "$RESULTS"
-run() {  # name, connector string ("" = native)
-  local name=$1 conn=$2 dir=$RESULTS/$1
+run() {  # name, connector string ("" = native), test file prefix ("" = working folder)
+  local name=$1 conn=$2 prefix=${3:-} dir=$RESULTS/$1
   rm -rf "$dir"; mkdir -p "$dir/staging"
+  # Upload api_tests (shard folder "ap": prefix_size 2) receives the files
+  # named /uploads/api_tests/raw/... when a prefix is given.
+  mkdir -p "$dir/staging/ap/api_tests/raw" "$dir/staging/ap/api_tests/archive"
   (cd "$dir" && env HDF5_PLUGIN_PATH="$BUILD/plugins" ${conn:+HDF5_VOL_CONNECTOR="$conn"} \
-     "$runner" >output.log 2>&1) || true
+     ${prefix:+HDF5_API_TEST_PATH_PREFIX="$prefix"} "$runner" >output.log 2>&1) || true
   local passed failed skipped
   passed=$(sed -nE 's|^([0-9]+)/([0-9]+) .* tests passed with VOL connector.*|\1/\2|p' "$dir/output.log")
   failed=$(sed -nE 's|^([0-9]+)/([0-9]+) .* tests did not pass with VOL connector.*|\1|p' "$dir/output.log")
@@ -46,4 +49,8 @@ run native ""
 run h5archive "h5archive root=$RESULTS/h5archive/staging"
 run h5archive_over_passthrough \
   "h5archive root=$RESULTS/h5archive_over_passthrough/staging;under_vol=1;under_info={under_vol=0;under_info={}}"
+# Every test file named /uploads/api_tests/raw/<file>: the name mapping itself
+# under the whole suite (file create, open, is_accessible, delete, get_name).
+run h5archive_uploads_names "h5archive root=$RESULTS/h5archive_uploads_names/staging" \
+  /uploads/api_tests/raw/
 echo "logs: $RESULTS/<name>/output.log"

@@ -157,10 +157,21 @@ Kind probe_path(hid_t f, const std::vector<std::string>& parts, const fs::path& 
   for (std::size_t n = 1; n <= parts.size(); ++n) {
     const std::string path = join_path(parts, n);
     const Kind k = probe(f, path);
-    if (n == parts.size() || k == Kind::missing) return n == parts.size() ? k : Kind::missing;
+    if (n == parts.size() || k == Kind::missing) return k;  // missing parent: all missing
     if (k != Kind::group) incompatible(k, path, file);
   }
   return Kind::group;  // the root
+}
+
+// What is at `parts` for a reader: missing if any parent is missing or is
+// not a group (HDF5 cannot resolve the path then either).
+Kind find(hid_t f, const std::vector<std::string>& parts) {
+  Kind k = Kind::group;  // the root
+  for (std::size_t n = 1; n <= parts.size(); ++n) {
+    k = probe(f, join_path(parts, n));
+    if (n < parts.size() && k != Kind::group) return Kind::missing;
+  }
+  return k;
 }
 
 // A link-creation plist that creates missing parents: NOMAD's "require group".
@@ -316,12 +327,7 @@ OpenDataset open_dataset(const fs::path& file, const std::string& dataset_path) 
   d.path = join_path(parts);
   d.what = "Dataset " + d.path + " in " + file.string();
   d.file = open_for_reading(file, d.path);
-  Kind k = Kind::missing;
-  for (std::size_t n = 1; n <= parts.size(); ++n) {
-    k = probe(d.file.get(), join_path(parts, n));
-    if (k == Kind::missing || (n < parts.size() && k != Kind::group)) break;
-  }
-  if (parts.empty()) k = Kind::group;
+  const Kind k = find(d.file.get(), parts);
   if (k == Kind::missing || k == Kind::dangling)
     throw NotFoundError("Dataset " + d.path + " not found in " + file.string());
   if (k != Kind::dataset)
@@ -481,14 +487,7 @@ std::optional<std::string> read_string_attribute(const fs::path& file,
   const auto parts = split_path(object_path);
   const std::string path = join_path(parts);
   Hid f = open_for_reading(file, path);
-  Kind k = parts.empty() ? Kind::group : Kind::missing;
-  for (std::size_t n = 1; n <= parts.size(); ++n) {
-    k = probe(f.get(), join_path(parts, n));
-    if (k == Kind::missing || (n < parts.size() && k != Kind::group)) {
-      k = Kind::missing;
-      break;
-    }
-  }
+  const Kind k = find(f.get(), parts);
   if (k == Kind::missing || k == Kind::dangling)
     throw NotFoundError("Object " + path + " not found in " + file.string() +
                         " (reading attribute " + name + ")");

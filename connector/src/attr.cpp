@@ -19,8 +19,7 @@ void* attr_open(void* obj, const H5VL_loc_params_t* loc_params, const char* name
                 hid_t dxpl_id, void** req) {
   return guarded<void*>(nullptr, [&] {
     auto* o = as_object(obj);
-    void* under =
-        H5VLattr_open(o->under, loc_params, o->under_vol_id, name, aapl_id, dxpl_id, req);
+    void* under = H5VLattr_open(o->under, loc_params, o->under_vol_id, name, aapl_id, dxpl_id, req);
     wrap_request(req, o->under_vol_id);
     return wrap(under, o->under_vol_id);
   });

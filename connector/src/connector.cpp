@@ -35,27 +35,11 @@ herr_t generic_optional(void* obj, H5VL_optional_args_t* args, hid_t dxpl_id, vo
 }
 
 const H5VL_class_t connector_class = {
-    H5VL_VERSION,
-    kValue,
-    kName,
-    kConnectorVersion,
+    H5VL_VERSION,       kValue,     kName,       kConnectorVersion,
     H5VL_CAP_FLAG_NONE,  // what we add to the connector below: nothing
-    initialize,
-    terminate,
-    info_class,
-    wrap_class,
-    attr_class,
-    dataset_class,
-    datatype_class,
-    file_class,
-    group_class,
-    link_class,
-    object_class,
-    introspect_class,
-    request_class,
-    blob_class,
-    token_class,
-    generic_optional,
+    initialize,         terminate,  info_class,  wrap_class,        attr_class,   dataset_class,
+    datatype_class,     file_class, group_class, link_class,        object_class, introspect_class,
+    request_class,      blob_class, token_class, generic_optional,
 };
 
 }  // namespace h5archive::vol

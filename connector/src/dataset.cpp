@@ -47,8 +47,8 @@ void* dataset_create(void* obj, const H5VL_loc_params_t* loc_params, const char*
   });
 }
 
-void* dataset_open(void* obj, const H5VL_loc_params_t* loc_params, const char* name,
-                   hid_t dapl_id, hid_t dxpl_id, void** req) {
+void* dataset_open(void* obj, const H5VL_loc_params_t* loc_params, const char* name, hid_t dapl_id,
+                   hid_t dxpl_id, void** req) {
   return guarded<void*>(nullptr, [&] {
     auto* o = as_object(obj);
     void* under =
@@ -63,8 +63,8 @@ herr_t dataset_read(size_t count, void* dset[], hid_t mem_type_id[], hid_t mem_s
   return guarded<herr_t>(-1, [&] {
     if (count == 0) return herr_t{0};
     UnderDatasets under(count, dset);
-    herr_t status = H5VLdataset_read(count, under.data(), under.vol_id(), mem_type_id,
-                                     mem_space_id, file_space_id, dxpl_id, buf, req);
+    herr_t status = H5VLdataset_read(count, under.data(), under.vol_id(), mem_type_id, mem_space_id,
+                                     file_space_id, dxpl_id, buf, req);
     wrap_request(req, under.vol_id());
     return status;
   });
@@ -91,8 +91,7 @@ herr_t dataset_get(void* dset, H5VL_dataset_get_args_t* args, hid_t dxpl_id, voi
   });
 }
 
-herr_t dataset_specific(void* obj, H5VL_dataset_specific_args_t* args, hid_t dxpl_id,
-                        void** req) {
+herr_t dataset_specific(void* obj, H5VL_dataset_specific_args_t* args, hid_t dxpl_id, void** req) {
   return guarded<herr_t>(-1, [&] {
     auto* o = as_object(obj);
     herr_t status = H5VLdataset_specific(o->under, o->under_vol_id, args, dxpl_id, req);

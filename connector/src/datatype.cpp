@@ -9,15 +9,15 @@ void* datatype_commit(void* obj, const H5VL_loc_params_t* loc_params, const char
                       void** req) {
   return guarded<void*>(nullptr, [&] {
     auto* o = as_object(obj);
-    void* under = H5VLdatatype_commit(o->under, loc_params, o->under_vol_id, name, type_id,
-                                      lcpl_id, tcpl_id, tapl_id, dxpl_id, req);
+    void* under = H5VLdatatype_commit(o->under, loc_params, o->under_vol_id, name, type_id, lcpl_id,
+                                      tcpl_id, tapl_id, dxpl_id, req);
     wrap_request(req, o->under_vol_id);
     return wrap(under, o->under_vol_id);
   });
 }
 
-void* datatype_open(void* obj, const H5VL_loc_params_t* loc_params, const char* name,
-                    hid_t tapl_id, hid_t dxpl_id, void** req) {
+void* datatype_open(void* obj, const H5VL_loc_params_t* loc_params, const char* name, hid_t tapl_id,
+                    hid_t dxpl_id, void** req) {
   return guarded<void*>(nullptr, [&] {
     auto* o = as_object(obj);
     void* under =
@@ -67,8 +67,7 @@ herr_t datatype_close(void* dt, hid_t dxpl_id, void** req) {
 
 }  // namespace
 
-const H5VL_datatype_class_t datatype_class = {datatype_commit,   datatype_open,
-                                              datatype_get,      datatype_specific,
-                                              datatype_optional, datatype_close};
+const H5VL_datatype_class_t datatype_class = {datatype_commit,   datatype_open,     datatype_get,
+                                              datatype_specific, datatype_optional, datatype_close};
 
 }  // namespace h5archive::vol

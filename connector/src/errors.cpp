@@ -19,11 +19,11 @@ struct ErrorIds {
 ErrorIds ids;  // HDF5 serialises VOL callbacks, so plain globals are safe here
 
 constexpr const char* kMinorText[5] = {
-    "bad /uploads/ name",                // bad_name
-    "name leaves the staging area",      // escape
-    "missing file",                      // missing_file
-    "malformed connector info string",   // bad_info
-    "connector operation failed",        // failure
+    "bad /uploads/ name",               // bad_name
+    "name leaves the staging area",     // escape
+    "missing file",                     // missing_file
+    "malformed connector info string",  // bad_info
+    "connector operation failed",       // failure
 };
 
 ErrorKind kind_of(const std::exception& e) {

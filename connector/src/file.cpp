@@ -22,9 +22,8 @@ void require_folder(const char* name, const MappedName& target) {
   std::error_code ec;
   const auto folder = fs::path(target.path).parent_path();
   if (target.mapped && !fs::is_directory(folder, ec))
-    throw VolError(ErrorKind::missing_file, "cannot create '" + std::string(name) +
-                                                "': folder " + folder.string() +
-                                                " does not exist");
+    throw VolError(ErrorKind::missing_file, "cannot create '" + std::string(name) + "': folder " +
+                                                folder.string() + " does not exist");
 }
 
 void* file_create(const char* name, unsigned flags, hid_t fcpl_id, hid_t fapl_id, hid_t dxpl_id,

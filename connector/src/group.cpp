@@ -4,8 +4,8 @@
 namespace h5archive::vol {
 namespace {
 
-void* group_create(void* obj, const H5VL_loc_params_t* loc_params, const char* name,
-                   hid_t lcpl_id, hid_t gcpl_id, hid_t gapl_id, hid_t dxpl_id, void** req) {
+void* group_create(void* obj, const H5VL_loc_params_t* loc_params, const char* name, hid_t lcpl_id,
+                   hid_t gcpl_id, hid_t gapl_id, hid_t dxpl_id, void** req) {
   return guarded<void*>(nullptr, [&] {
     auto* o = as_object(obj);
     void* under = H5VLgroup_create(o->under, loc_params, o->under_vol_id, name, lcpl_id, gcpl_id,

@@ -25,8 +25,8 @@ herr_t info_cmp(int* cmp_value, const void* a, const void* b) {
     }
     if (H5VLcmp_connector_cls(cmp_value, x->under_vol_id, y->under_vol_id) < 0) return -1;
     if (*cmp_value != 0) return 0;
-    if (H5VLcmp_connector_info(cmp_value, x->under_vol_id, x->under_vol_info,
-                               y->under_vol_info) < 0)
+    if (H5VLcmp_connector_info(cmp_value, x->under_vol_id, x->under_vol_info, y->under_vol_info) <
+        0)
       return -1;
     if (*cmp_value != 0) return 0;
     auto order = [](const auto& l, const auto& r) { return l < r ? -1 : (r < l ? 1 : 0); };

@@ -12,6 +12,8 @@
 #include "h5archive/staging_area.hpp"
 #include "vol_internal.hpp"
 
+#include <H5VLpassthru.h>
+
 namespace h5archive::vol {
 namespace {
 
@@ -27,8 +29,7 @@ std::string_view trim(std::string_view s) {
   return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
 }
 
-constexpr std::string_view kKeys[] = {"root", "prefix_size", "upload", "under_vol",
-                                      "under_info"};
+constexpr std::string_view kKeys[] = {"root", "prefix_size", "upload", "under_vol", "under_info"};
 
 bool known_key(std::string_view key) {
   for (auto k : kKeys)
@@ -43,9 +44,8 @@ std::map<std::string, std::string, std::less<>> split(std::string_view text) {
   while (pos < text.size()) {
     const auto eq_or_semi = text.find_first_of("=;", pos);
     if (eq_or_semi == std::string_view::npos || text[eq_or_semi] == ';') {
-      const auto stray = trim(text.substr(pos, eq_or_semi == std::string_view::npos
-                                                   ? std::string_view::npos
-                                                   : eq_or_semi - pos));
+      const auto stray = trim(text.substr(
+          pos, eq_or_semi == std::string_view::npos ? std::string_view::npos : eq_or_semi - pos));
       if (!stray.empty()) fail("expected key=value, got '" + std::string(stray) + "'");
       pos = eq_or_semi == std::string_view::npos ? text.size() : eq_or_semi + 1;
       continue;
@@ -73,8 +73,8 @@ std::map<std::string, std::string, std::less<>> split(std::string_view text) {
       ++pos;
     } else {
       const auto semi = text.find(';', v);
-      const auto raw = trim(text.substr(v, semi == std::string_view::npos ? std::string_view::npos
-                                                                          : semi - v));
+      const auto raw =
+          trim(text.substr(v, semi == std::string_view::npos ? std::string_view::npos : semi - v));
       if (raw.find_first_of("{}") != std::string_view::npos)
         fail("key '" + key + "': unbalanced braces in '" + std::string(raw) + "'");
       value = std::string(raw);
@@ -108,6 +108,10 @@ hid_t load_under_connector(const std::string& s) {
     }
   }
   H5E_END_TRY
+  // HDF5's built-in pass-through is only registered when asked for by its
+  // own function (HDF5_VOL_CONNECTOR special-cases it the same way).
+  if (id < 0 && (s == "pass_through" || (ec == std::errc() && ptr == end && value == 1)))
+    id = H5VL_pass_through_register();
   if (id < 0) fail("key 'under_vol': cannot load VOL connector '" + s + "'");
   return id;
 }
@@ -150,8 +154,8 @@ Info* parse_info(std::string_view text) {
   if (auto it = pairs.find("under_info"); it != pairs.end() && !trim(it->second).empty()) {
     herr_t status = -1;
     H5E_BEGIN_TRY {
-      status = H5VLconnector_str_to_info(it->second.c_str(), info->under_vol_id,
-                                         &info->under_vol_info);
+      status =
+          H5VLconnector_str_to_info(it->second.c_str(), info->under_vol_id, &info->under_vol_info);
     }
     H5E_END_TRY
     if (status < 0) fail("key 'under_info': the connector below rejected '" + it->second + "'");
@@ -163,8 +167,10 @@ std::string format_info(const Info& info) {
   std::string out;
   auto add = [&out](std::string_view key, std::string_view value, bool braced) {
     out.append(key).append("=");
-    if (braced) out.append("{").append(value).append("}");
-    else out.append(value);
+    if (braced)
+      out.append("{").append(value).append("}");
+    else
+      out.append(value);
     out.append(";");
   };
   if (info.root) add("root", *info.root, needs_braces(*info.root));

@@ -28,8 +28,7 @@ herr_t get_cap_flags(const void* info, uint64_t* cap_flags) {
       defaults.reset(make_default_info());
       i = defaults.get();
     }
-    if (H5VLintrospect_get_cap_flags(i->under_vol_info, i->under_vol_id, cap_flags) < 0)
-      return -1;
+    if (H5VLintrospect_get_cap_flags(i->under_vol_info, i->under_vol_id, cap_flags) < 0) return -1;
     *cap_flags |= connector_class.cap_flags;
     return 0;
   });

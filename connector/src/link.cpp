@@ -27,8 +27,8 @@ herr_t link_create(H5VL_link_create_args_t* args, void* obj, const H5VL_loc_para
 }
 
 herr_t link_copy(void* src_obj, const H5VL_loc_params_t* loc_params1, void* dst_obj,
-                 const H5VL_loc_params_t* loc_params2, hid_t lcpl_id, hid_t lapl_id,
-                 hid_t dxpl_id, void** req) {
+                 const H5VL_loc_params_t* loc_params2, hid_t lcpl_id, hid_t lapl_id, hid_t dxpl_id,
+                 void** req) {
   return guarded<herr_t>(-1, [&] {
     const hid_t vol_id = under_vol_of(src_obj, dst_obj);
     herr_t status = H5VLlink_copy(under_of(src_obj), loc_params1, under_of(dst_obj), loc_params2,
@@ -39,8 +39,8 @@ herr_t link_copy(void* src_obj, const H5VL_loc_params_t* loc_params1, void* dst_
 }
 
 herr_t link_move(void* src_obj, const H5VL_loc_params_t* loc_params1, void* dst_obj,
-                 const H5VL_loc_params_t* loc_params2, hid_t lcpl_id, hid_t lapl_id,
-                 hid_t dxpl_id, void** req) {
+                 const H5VL_loc_params_t* loc_params2, hid_t lcpl_id, hid_t lapl_id, hid_t dxpl_id,
+                 void** req) {
   return guarded<herr_t>(-1, [&] {
     const hid_t vol_id = under_vol_of(src_obj, dst_obj);
     herr_t status = H5VLlink_move(under_of(src_obj), loc_params1, under_of(dst_obj), loc_params2,

@@ -20,9 +20,9 @@ MappedName map_name(const Info& info, const char* name) {
   try {
     resolved = area.resolve_name(name);
   } catch (const h5archive::SecurityError& e) {
-    throw VolError(ErrorKind::escape, "refusing '" + std::string(name) + "': " + e.what());
+    throw VolError(ErrorKind::escape, e.what());  // the message names the name
   } catch (const h5archive::Error& e) {
-    throw VolError(ErrorKind::bad_name, "cannot map '" + std::string(name) + "': " + e.what());
+    throw VolError(ErrorKind::bad_name, e.what());
   }
   if (!resolved) return {name, false};
   // The connector below gets the real OS path, so the native layer resolves

@@ -8,8 +8,7 @@ void* object_open(void* obj, const H5VL_loc_params_t* loc_params, H5I_type_t* op
                   hid_t dxpl_id, void** req) {
   return guarded<void*>(nullptr, [&] {
     auto* o = as_object(obj);
-    void* under =
-        H5VLobject_open(o->under, loc_params, o->under_vol_id, opened_type, dxpl_id, req);
+    void* under = H5VLobject_open(o->under, loc_params, o->under_vol_id, opened_type, dxpl_id, req);
     wrap_request(req, o->under_vol_id);
     return wrap(under, o->under_vol_id);
   });
@@ -21,8 +20,8 @@ herr_t object_copy(void* src_obj, const H5VL_loc_params_t* loc_params1, const ch
   return guarded<herr_t>(-1, [&] {
     auto* src = as_object(src_obj);
     herr_t status =
-        H5VLobject_copy(src->under, loc_params1, src_name, under_of(dst_obj), loc_params2,
-                        dst_name, src->under_vol_id, ocpypl_id, lcpl_id, dxpl_id, req);
+        H5VLobject_copy(src->under, loc_params1, src_name, under_of(dst_obj), loc_params2, dst_name,
+                        src->under_vol_id, ocpypl_id, lcpl_id, dxpl_id, req);
     wrap_request(req, src->under_vol_id);
     return status;
   });
@@ -42,8 +41,7 @@ herr_t object_specific(void* obj, const H5VL_loc_params_t* loc_params,
                        H5VL_object_specific_args_t* args, hid_t dxpl_id, void** req) {
   return guarded<herr_t>(-1, [&] {
     auto* o = as_object(obj);
-    herr_t status =
-        H5VLobject_specific(o->under, loc_params, o->under_vol_id, args, dxpl_id, req);
+    herr_t status = H5VLobject_specific(o->under, loc_params, o->under_vol_id, args, dxpl_id, req);
     wrap_request(req, o->under_vol_id);
     return status;
   });
@@ -53,8 +51,7 @@ herr_t object_optional(void* obj, const H5VL_loc_params_t* loc_params, H5VL_opti
                        hid_t dxpl_id, void** req) {
   return guarded<herr_t>(-1, [&] {
     auto* o = as_object(obj);
-    herr_t status =
-        H5VLobject_optional(o->under, loc_params, o->under_vol_id, args, dxpl_id, req);
+    herr_t status = H5VLobject_optional(o->under, loc_params, o->under_vol_id, args, dxpl_id, req);
     wrap_request(req, o->under_vol_id);
     return status;
   });

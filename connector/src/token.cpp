@@ -4,8 +4,7 @@
 namespace h5archive::vol {
 namespace {
 
-herr_t token_cmp(void* obj, const H5O_token_t* token1, const H5O_token_t* token2,
-                 int* cmp_value) {
+herr_t token_cmp(void* obj, const H5O_token_t* token1, const H5O_token_t* token2, int* cmp_value) {
   return guarded<herr_t>(-1, [&] {
     auto* o = as_object(obj);
     return H5VLtoken_cmp(o->under, o->under_vol_id, token1, token2, cmp_value);

@@ -29,8 +29,7 @@ int main(int argc, char **argv) {
     values = malloc(sizeof(double) * dims[0] * dims[1]);
     if (values && H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0) {
       for (hsize_t i = 0; i < dims[0]; ++i) {
-        for (hsize_t j = 0; j < dims[1]; ++j)
-          printf(j ? " %g" : "%g", values[i * dims[1] + j]);
+        for (hsize_t j = 0; j < dims[1]; ++j) printf(j ? " %g" : "%g", values[i * dims[1] + j]);
         printf("\n");
       }
       status = 0;

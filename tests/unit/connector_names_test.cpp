@@ -103,10 +103,9 @@ TEST_F(ConnectorNames, BadNamesFailWithTheirReasonOnTheStack) {
   const std::string missing = open_error("/uploads/test_upload/archive/no_entry");
   EXPECT_NE(missing.find("missing file"), std::string::npos) << missing;
   EXPECT_NE(missing.find("no_entry"), std::string::npos) << missing;
-  for (const char* bad : {"/uploads/test_upload/raw/../../../../etc/passwd",
-                          "/uploads/test_upload/raw//etc/passwd",
-                          "/uploads/test_upload/elsewhere/x.h5",
-                          "/uploads/../archive/test_entry"}) {
+  for (const char* bad :
+       {"/uploads/test_upload/raw/../../../../etc/passwd", "/uploads/test_upload/raw//etc/passwd",
+        "/uploads/test_upload/elsewhere/x.h5", "/uploads/../archive/test_entry"}) {
     const std::string error = open_error(bad);
     EXPECT_NE(error, "") << bad;
     EXPECT_NE(error, "<opened>") << bad;
@@ -146,8 +145,7 @@ TEST_F(ConnectorNames, WritingThroughNamesChangesTheStagingFiles) {
 
   {
     SilenceHDF5 quiet;
-    EXPECT_LT(H5Fcreate("/uploads/no_such_upload/raw/new.h5", H5F_ACC_EXCL, H5P_DEFAULT, fapl_),
-              0);
+    EXPECT_LT(H5Fcreate("/uploads/no_such_upload/raw/new.h5", H5F_ACC_EXCL, H5P_DEFAULT, fapl_), 0);
     EXPECT_NE(h5archive_error().find("no_such_upload"), std::string::npos);
   }
   EXPECT_FALSE(fs::exists(root_ / "no"));

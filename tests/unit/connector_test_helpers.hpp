@@ -57,8 +57,8 @@ inline void write_demo(const StagingArea& area) {
   const auto entry = area.archive_hdf5_path("test_upload", "test_entry");
   f = H5Fcreate(entry.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   write_matrix(f, "/data/value", identity(5), 5, 5);
-  H5Lcreate_external("../raw/external.h5", "/path/to/data", f, "/data/value_external",
-                     H5P_DEFAULT, H5P_DEFAULT);
+  H5Lcreate_external("../raw/external.h5", "/path/to/data", f, "/data/value_external", H5P_DEFAULT,
+                     H5P_DEFAULT);
   H5Fclose(f);
 }
 
@@ -73,7 +73,7 @@ struct StackEntry {
 inline std::vector<StackEntry> error_stack() {
   std::vector<std::pair<hid_t, std::string>> raw;
   H5Ewalk2(
-      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      H5E_DEFAULT, H5E_WALK_UPWARD,
       [](unsigned, const H5E_error2_t* e, void* data) -> herr_t {
         static_cast<std::vector<std::pair<hid_t, std::string>>*>(data)->emplace_back(
             e->cls_id, e->desc ? e->desc : "");

@@ -2,7 +2,6 @@
 // require-dataset rules, attributes, external links, hyperslabs, errors.
 #include "h5archive/dataset_io.hpp"
 
-#include <dlfcn.h>
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
@@ -56,17 +55,8 @@ std::string run(const std::string& command) {
   return out;
 }
 
-// The h5dump of the HDF5 this test runs against: $H5ARCHIVE_HDF5_BIN if set,
-// else the bin folder beside the loaded libhdf5 (its prefix's layout).
-std::string h5dump_program() {
-  if (const char* bin = std::getenv("H5ARCHIVE_HDF5_BIN"); bin != nullptr && *bin != '\0')
-    return std::string(bin) + "/h5dump";
-  Dl_info info{};
-  if (::dladdr(reinterpret_cast<void*>(&H5open), &info) != 0 && info.dli_fname != nullptr)
-    return (std::filesystem::path(info.dli_fname).parent_path().parent_path() / "bin" / "h5dump")
-        .string();
-  return "h5dump";
-}
+// The h5dump of the HDF5 this test is built against (compiled in by CMake).
+std::string h5dump_program() { return std::string(H5ARCHIVE_TEST_HDF5_BIN) + "/h5dump"; }
 
 std::string h5dump_header(const std::filesystem::path& file, const std::string& dataset) {
   return run(h5dump_program() + " -H -d " + dataset + " '" + file.string() + "' 2>&1");

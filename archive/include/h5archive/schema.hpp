@@ -20,13 +20,13 @@ namespace h5archive {
 /// on a quantity only `long_name` is used (it replaces the dataset's
 /// "<name> (<unit>)" long_name).
 struct H5WebAnnotation {
-  std::optional<std::string> signal;
+  std::optional<std::string> signal{};
   /// One axis name, or a list of them (NOMAD accepts both; both are written as given).
-  std::optional<std::variant<std::string, std::vector<std::string>>> axes;
-  std::optional<std::vector<std::string>> auxiliary_signals;
-  std::optional<std::string> long_name;
+  std::optional<std::variant<std::string, std::vector<std::string>>> axes{};
+  std::optional<std::vector<std::string>> auxiliary_signals{};
+  std::optional<std::string> long_name{};
   /// Defaults to [] like NOMAD's, which is written as an empty float64 array.
-  std::vector<std::string> paths;
+  std::vector<std::string> paths{};
 };
 
 /// What a quantity holds.
