@@ -32,8 +32,10 @@ demo: build
 	$(BUILD)/bin/h5archive --root $(BUILD)/demo/staging demo
 	$(H5ARCHIVE_HDF5_PREFIX)/bin/h5dump $(BUILD)/demo/staging/te/test_upload/archive/test_entry.h5
 
+# Benchmarks, never tests: figures and how to read them in docs/benchmarks.md.
 bench: build
 	$(BUILD)/bin/bench_write
+	$(BUILD)/bin/bench_connector
 
 format:
 	@git ls-files '*.cpp' '*.hpp' '*.h' | xargs clang-format -i

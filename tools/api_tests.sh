@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs HDF5's own VOL API test suite (test/API of the 1.14.5 source that
-# tools/bootstrap.sh downloaded) natively and through the h5archive connector,
-# and prints passed / failed / skipped for each.
+# tools/bootstrap.sh downloaded) natively and through the h5archive connector
+# (alone, over HDF5's pass_through connector, and with every test file named
+# /uploads/api_tests/raw/<file> so the name mapping is exercised too), and
+# prints passed / failed / skipped for each. Figures: docs/benchmarks.md.
 #
 #   tools/api_tests.sh <build-dir>        (make apitests)
 #
@@ -44,6 +46,8 @@ run() {  # name, connector string ("" = native), test file prefix ("" = working 
   failed=$(sed -nE 's|^([0-9]+)/([0-9]+) .* tests did not pass with VOL connector.*|\1|p' "$dir/output.log")
   skipped=$(sed -nE 's|^([0-9]+)/([0-9]+) .* tests were skipped with VOL connector.*|\1|p' "$dir/output.log")
   printf '%-28s passed %-10s failed %-5s skipped %s\n' "$name" "${passed:-?}" "${failed:-?}" "${skipped:-?}"
+  # Name the failing tests (the summary only counts them).
+  grep -F '*FAILED*' "$dir/output.log" | sed -E 's/^ *(.*[^ ]) *\*FAILED\*$/    FAILED: \1/' || true
 }
 run native ""
 run h5archive "h5archive root=$RESULTS/h5archive/staging"

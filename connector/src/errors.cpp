@@ -63,13 +63,26 @@ void unregister_errors() {
   ids = ErrorIds{};
 }
 
+// GCC's function_name() is the full signature; the error stack shows a
+// function name, as HDF5's own entries do.
+static std::string short_function_name(std::string_view pretty) {
+  const auto paren = pretty.find('(');
+  if (paren != std::string_view::npos) pretty = pretty.substr(0, paren);
+  const auto colon = pretty.rfind("::");
+  if (colon != std::string_view::npos) pretty = pretty.substr(colon + 2);
+  const auto space = pretty.rfind(' ');
+  if (space != std::string_view::npos) pretty = pretty.substr(space + 1);
+  return std::string(pretty);
+}
+
 void push_error(ErrorKind kind, std::string_view message, const std::source_location& where) {
   const auto minor = ids.minor[static_cast<int>(kind)];
   if (ids.cls >= 0 && ids.major >= 0 && minor >= 0) {
     // Pushing never prints: the library prints at the API boundary if (and
     // only if) the application left automatic printing on.
     const std::string text(message);
-    H5Epush2(H5E_DEFAULT, where.file_name(), where.function_name(),
+    const std::string function = short_function_name(where.function_name());
+    H5Epush2(H5E_DEFAULT, where.file_name(), function.c_str(),
              static_cast<unsigned>(where.line()), ids.cls, ids.major, minor, "%s", text.c_str());
   } else if (auto_printing_enabled()) {
     // Without a registered class nothing can be pushed; do not lose the reason.

@@ -99,6 +99,10 @@ def main():
         for name, reason in bad_names.items():
             rc, out, err = run([h5dump, name], env)
             check(rc != 0 and "unable to open file" in err, "h5dump fails on " + name)
+            # h5dump silences the stack of its first open unless asked to show it.
+            rc, out, err = run([h5dump, "--enable-error-stack=2", name], env)
+            check(rc != 0 and "h5archive" in err and name in err and reason in err,
+                  "h5dump --enable-error-stack=2 shows the connector's reason for " + name)
             rc, out, err = py(f"""
                 import h5py
                 try:

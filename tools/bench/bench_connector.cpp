@@ -180,36 +180,80 @@ void check_buffer(std::vector<double>& buffer, std::uint64_t rows, const char* l
   std::fill(buffer.begin(), buffer.end(), -1.0);  // a later read must overwrite it again
 }
 
-// b. Microseconds per H5Lexists call on an open file.
-double lexists_us(const Access& a, long calls) {
-  const Id f = open_file(a);
-  const double s = seconds_of([&] {
-    for (long i = 0; i < calls; ++i)
-      if (H5Lexists(f, kDataset, H5P_DEFAULT) <= 0)
-        throw std::runtime_error(fmt::format("H5Lexists through {}", a.label));
-  });
-  return s * 1e6 / static_cast<double>(calls);
-}
+// b. A file and its dataset held open through one access, with the 1-element
+// selection ready, so the timed loops contain nothing but the calls measured.
+class OpenDataset {
+ public:
+  OpenDataset(const Access& a, std::uint64_t rows)
+      : access_(a),
+        file_(open_file(a)),
+        dset_(H5Dopen2(file_, kDataset, H5P_DEFAULT), H5Dclose),
+        fspace_(H5Dget_space(dset_), H5Sclose),
+        mspace_(H5Screate_simple(1, kOne, nullptr), H5Sclose),
+        expected_(expected(rows / 2, 7)) {
+    const hsize_t start[2] = {rows / 2, 7}, count[2] = {1, 1};
+    require(dset_.valid() && fspace_.valid() && mspace_.valid() &&
+                H5Sselect_hyperslab(fspace_, H5S_SELECT_SET, start, nullptr, count, nullptr) >= 0,
+            fmt::format("preparing /data/value through {}", a.label));
+  }
 
-// b. Microseconds per 1-element H5Dread (a 1x1 hyperslab) on an open dataset.
-double read1_us(const Access& a, long calls, std::uint64_t rows) {
-  const Id f = open_file(a);
-  Id d(H5Dopen2(f, kDataset, H5P_DEFAULT), H5Dclose);
-  require(d.valid(), fmt::format("H5Dopen2 through {}", a.label));
-  Id fspace(H5Dget_space(d), H5Sclose);
-  const hsize_t start[2] = {rows / 2, 7}, count[2] = {1, 1}, one[1] = {1};
-  require(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, nullptr, count, nullptr) >= 0,
-          "H5Sselect_hyperslab");
-  Id mspace(H5Screate_simple(1, one, nullptr), H5Sclose);
-  double value = -1;
-  const double s = seconds_of([&] {
-    for (long i = 0; i < calls; ++i)
-      if (H5Dread(d, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, &value) < 0)
-        throw std::runtime_error(fmt::format("1-element H5Dread through {}", a.label));
-  });
-  if (value != expected(rows / 2, 7))
-    throw std::runtime_error(fmt::format("1-element H5Dread through {} read {}", a.label, value));
-  return s * 1e6 / static_cast<double>(calls);
+  // Seconds for `calls` H5Lexists calls.
+  double lexists(long calls) const {
+    return seconds_of([&] {
+      for (long i = 0; i < calls; ++i)
+        if (H5Lexists(file_, kDataset, H5P_DEFAULT) <= 0)
+          throw std::runtime_error(fmt::format("H5Lexists through {}", access_.label));
+    });
+  }
+
+  // Seconds for `calls` 1-element H5Dread calls (a 1x1 hyperslab).
+  double read1(long calls) const {
+    double value = -1;
+    const double s = seconds_of([&] {
+      for (long i = 0; i < calls; ++i)
+        if (H5Dread(dset_, H5T_NATIVE_DOUBLE, mspace_, fspace_, H5P_DEFAULT, &value) < 0)
+          throw std::runtime_error(fmt::format("1-element H5Dread through {}", access_.label));
+    });
+    if (value != expected_)
+      throw std::runtime_error(
+          fmt::format("1-element H5Dread through {} read {}", access_.label, value));
+    return s;
+  }
+
+ private:
+  static constexpr hsize_t kOne[1] = {1};
+  const Access& access_;
+  Id file_, dset_, fspace_, mspace_;
+  double expected_;
+};
+
+// Microseconds per call of `op` for each access: `rounds` measurements of
+// `calls` calls. Within a measurement the sides take turns in kChunks slices,
+// so a burst of load from other processes on this shared machine hits every
+// side alike; the first side of each turn rotates.
+std::vector<double> per_call_medians(const std::vector<Access>& accesses, std::uint64_t rows,
+                                     int rounds, long calls,
+                                     double (OpenDataset::*op)(long) const) {
+  constexpr long kChunks = 10;
+  const long chunk = std::max(calls / kChunks, 1L);
+  std::vector<std::vector<double>> samples(accesses.size());
+  for (int r = -1; r < rounds; ++r) {  // round -1 warms up and is not counted
+    std::vector<OpenDataset> open;
+    open.reserve(accesses.size());
+    for (const Access& a : accesses) open.emplace_back(a, rows);
+    std::vector<double> total(accesses.size(), 0.0);
+    for (long c = 0; c < kChunks; ++c)
+      for (std::size_t k = 0; k < accesses.size(); ++k) {
+        const std::size_t i = (k + static_cast<std::size_t>(c + r + 1)) % accesses.size();
+        total[i] += (open[i].*op)(chunk);
+      }
+    if (r < 0) continue;
+    for (std::size_t i = 0; i < accesses.size(); ++i)
+      samples[i].push_back(total[i] * 1e6 / static_cast<double>(chunk * kChunks));
+  }
+  std::vector<double> medians;
+  for (const auto& s : samples) medians.push_back(median(s));
+  return medians;
 }
 
 // c. Microseconds per H5Fopen + H5Fclose cycle.
@@ -322,10 +366,8 @@ int run(const Options& o, const fs::path& folder) {
   // b. Per-call overhead.
   const std::vector<Access> three{native, archive, pass};
   fmt::print("\n[b] per-call overhead, median of {} x {} calls\n", kMeasurements, o.calls);
-  const auto lexists = rotated_medians(three, kMeasurements,
-                                       [&](const Access& a) { return lexists_us(a, o.calls); });
-  const auto read1 = rotated_medians(three, kMeasurements,
-                                     [&](const Access& a) { return read1_us(a, o.calls, rows); });
+  const auto lexists = per_call_medians(three, rows, kMeasurements, o.calls, &OpenDataset::lexists);
+  const auto read1 = per_call_medians(three, rows, kMeasurements, o.calls, &OpenDataset::read1);
   fmt::print("  H5Lexists          native {:.3f} us, h5archive {:.3f} us, pass_through {:.3f} us\n",
              lexists[0], lexists[1], lexists[2]);
   fmt::print("  1-element H5Dread  native {:.3f} us, h5archive {:.3f} us, pass_through {:.3f} us\n",
