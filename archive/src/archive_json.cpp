@@ -18,16 +18,26 @@ using json = nlohmann::json;
 template <class F>
 void visit_numeric(DType dtype, F&& f) {
   switch (dtype) {
-    case DType::int8: return f(std::int8_t{});
-    case DType::int16: return f(std::int16_t{});
-    case DType::int32: return f(std::int32_t{});
-    case DType::int64: return f(std::int64_t{});
-    case DType::uint8: return f(std::uint8_t{});
-    case DType::uint16: return f(std::uint16_t{});
-    case DType::uint32: return f(std::uint32_t{});
-    case DType::uint64: return f(std::uint64_t{});
-    case DType::float32: return f(float{});
-    case DType::float64: return f(double{});
+    case DType::int8:
+      return f(std::int8_t{});
+    case DType::int16:
+      return f(std::int16_t{});
+    case DType::int32:
+      return f(std::int32_t{});
+    case DType::int64:
+      return f(std::int64_t{});
+    case DType::uint8:
+      return f(std::uint8_t{});
+    case DType::uint16:
+      return f(std::uint16_t{});
+    case DType::uint32:
+      return f(std::uint32_t{});
+    case DType::uint64:
+      return f(std::uint64_t{});
+    case DType::float32:
+      return f(float{});
+    case DType::float64:
+      return f(double{});
     default:
       throw ValueError(fmt::format("{} values have no JSON form", dtype_name(dtype)));
   }
@@ -45,7 +55,8 @@ json element_to_json(const Array& a, std::uint64_t i) {
 json nested_to_json(const Array& a, std::size_t dim, std::uint64_t& next) {
   if (dim == a.rank()) return element_to_json(a, next++);
   json list = json::array();
-  for (std::uint64_t k = 0; k < a.shape()[dim]; ++k) list.push_back(nested_to_json(a, dim + 1, next));
+  for (std::uint64_t k = 0; k < a.shape()[dim]; ++k)
+    list.push_back(nested_to_json(a, dim + 1, next));
   return list;
 }
 
@@ -81,7 +92,8 @@ Array array_from_json(const json& j, DType dtype, const std::string& where) {
   if (dtype == DType::boolean) {
     std::vector<bool> values;
     for (const json* e : items) {
-      if (!e->is_boolean()) throw ValueError(fmt::format("{}: expected true/false, got {}", where, e->dump()));
+      if (!e->is_boolean())
+        throw ValueError(fmt::format("{}: expected true/false, got {}", where, e->dump()));
       values.push_back(e->get<bool>());
     }
     return Array::of_bools(values, shape);
@@ -89,7 +101,8 @@ Array array_from_json(const json& j, DType dtype, const std::string& where) {
   if (is_string(dtype)) {
     std::vector<std::string> values;
     for (const json* e : items) {
-      if (!e->is_string()) throw ValueError(fmt::format("{}: expected a string, got {}", where, e->dump()));
+      if (!e->is_string())
+        throw ValueError(fmt::format("{}: expected a string, got {}", where, e->dump()));
       values.push_back(e->get<std::string>());
     }
     return Array::of_strings(std::move(values), shape);
@@ -145,7 +158,8 @@ void quantity_from_json(Section& s, const QuantityDef& q, const json& j) {
   std::string where = s.quantity_path(q.name());
   if (q.kind() == QuantityKind::hdf5_reference) {
     if (!j.is_string()) {
-      throw ValueError(fmt::format("{}: an HDF5 reference must be a string, got {}", where, j.dump()));
+      throw ValueError(
+          fmt::format("{}: an HDF5 reference must be a string, got {}", where, j.dump()));
     }
     // Validated, stored unchanged; the links were written when it was assigned.
     Reference::parse(j.get<std::string>());
@@ -157,9 +171,9 @@ void quantity_from_json(Section& s, const QuantityDef& q, const json& j) {
     Resolved r = st.context->resolve(j.get<std::string>(), *st.metadata.upload_id);
     Array a = read_dataset(r.file, r.dataset);
     if (a.dtype() != q.dtype() && !can_cast_safely(a.dtype(), q.dtype())) {
-      throw TypeMismatchError(fmt::format("{}: the dataset {} is {}, which does not cast safely to {}",
-                                          where, j.get<std::string>(), a.dtype_name(),
-                                          dtype_name(q.dtype())));
+      throw TypeMismatchError(
+          fmt::format("{}: the dataset {} is {}, which does not cast safely to {}", where,
+                      j.get<std::string>(), a.dtype_name(), dtype_name(q.dtype())));
     }
     s.set(q.name(), std::move(a));
     return;
@@ -189,14 +203,14 @@ void section_from_json(Section& s, const json& j) {
         section_from_json(s.sub_section(key), value);
       } else {
         if (!value.is_array()) {
-          throw ValueError(fmt::format("Repeating sub-section {} of {} must be a JSON list", key,
-                                       s.path()));
+          throw ValueError(
+              fmt::format("Repeating sub-section {} of {} must be a JSON list", key, s.path()));
         }
         for (const auto& item : value) section_from_json(s.add(key), item);
       }
     } else {
-      throw ValueError(fmt::format("Unknown key '{}' in section {} ({})", key, s.path(),
-                                   s.def().name()));
+      throw ValueError(
+          fmt::format("Unknown key '{}' in section {} ({})", key, s.path(), s.def().name()));
     }
   }
 }
@@ -235,7 +249,8 @@ EntryArchive EntryArchive::from_json(const nlohmann::json& j,
                                      std::shared_ptr<const SectionDef> data_def,
                                      std::optional<StagingArea> context,
                                      std::vector<QuantityDef> root_quantities) {
-  if (!j.is_object()) throw ValueError(fmt::format("An archive must be a JSON object, got {}", j.dump()));
+  if (!j.is_object())
+    throw ValueError(fmt::format("An archive must be a JSON object, got {}", j.dump()));
   // Metadata first, as NOMAD does: HDF5 values need the ids.
   EntryMetadata md;
   if (auto it = j.find("metadata"); it != j.end() && !it->is_null()) {

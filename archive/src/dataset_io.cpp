@@ -109,7 +109,7 @@ void close_written(Hid& f, const fs::path& file) {
 
 // ---------------------------------------------------------------- objects
 
-enum class Kind { missing, group, dataset, datatype, dangling };
+enum class Kind { missing, group, dataset, datatype, link };
 
 const char* kind_name(Kind k) {
   switch (k) {
@@ -119,8 +119,8 @@ const char* kind_name(Kind k) {
       return "Dataset";
     case Kind::datatype:
       return "Datatype";
-    case Kind::dangling:
-      return "Dangling link";
+    case Kind::link:
+      return "Soft or external link";
     case Kind::missing:
       break;
   }
@@ -128,13 +128,21 @@ const char* kind_name(Kind k) {
 }
 
 // What is at `path`, whose parent group is known to exist. A failure here is
-// an answer, not an error, so HDF5 stays quiet.
-Kind probe(hid_t file, const std::string& path) {
+// an answer, not an error, so HDF5 stays quiet. Readers follow soft and
+// external links (a dangling one reads as missing); writers do not.
+enum class Links { follow, stop };
+Kind probe(hid_t file, const std::string& path, Links links) {
   QuietErrors quiet;
   if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0) return Kind::missing;
+  // Never look (or write) through a soft or external link: it may lead into
+  // another file, e.g. a raw file an HDF5Reference string points at.
+  H5L_info2_t link;
+  if (links == Links::stop &&
+      (H5Lget_info2(file, path.c_str(), &link, H5P_DEFAULT) < 0 || link.type != H5L_TYPE_HARD))
+    return Kind::link;
   H5O_info2_t info;
   if (H5Oget_info_by_name3(file, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
-    return Kind::dangling;
+    return links == Links::stop ? Kind::link : Kind::missing;
   switch (info.type) {
     case H5O_TYPE_GROUP:
       return Kind::group;
@@ -156,7 +164,7 @@ Kind probe(hid_t file, const std::string& path) {
 Kind probe_path(hid_t f, const std::vector<std::string>& parts, const fs::path& file) {
   for (std::size_t n = 1; n <= parts.size(); ++n) {
     const std::string path = join_path(parts, n);
-    const Kind k = probe(f, path);
+    const Kind k = probe(f, path, Links::stop);
     if (n == parts.size() || k == Kind::missing) return k;  // missing parent: all missing
     if (k != Kind::group) incompatible(k, path, file);
   }
@@ -168,7 +176,7 @@ Kind probe_path(hid_t f, const std::vector<std::string>& parts, const fs::path& 
 Kind find(hid_t f, const std::vector<std::string>& parts) {
   Kind k = Kind::group;  // the root
   for (std::size_t n = 1; n <= parts.size(); ++n) {
-    k = probe(f, join_path(parts, n));
+    k = probe(f, join_path(parts, n), Links::follow);
     if (n < parts.size() && k != Kind::group) return Kind::missing;
   }
   return k;
@@ -328,7 +336,7 @@ OpenDataset open_dataset(const fs::path& file, const std::string& dataset_path) 
   d.what = "Dataset " + d.path + " in " + file.string();
   d.file = open_for_reading(file, d.path);
   const Kind k = find(d.file.get(), parts);
-  if (k == Kind::missing || k == Kind::dangling)
+  if (k == Kind::missing)
     throw NotFoundError("Dataset " + d.path + " not found in " + file.string());
   if (k != Kind::dataset)
     throw TypeMismatchError("Object " + d.path + " in " + file.string() + " is a " + kind_name(k) +
@@ -420,8 +428,11 @@ void write_external_link(const fs::path& file, const std::string& link_path,
   Hid f = open_for_writing(file);
   const std::string what = "link " + path + " in " + file.string();
   const Kind k = probe_path(f.get(), parts, file);
-  if (k != Kind::missing)
+  // An old link is replaced; stored data never is (it would be lost silently).
+  if (k == Kind::link)
     check(H5Ldelete(f.get(), path.c_str(), H5P_DEFAULT), "Deleting the old " + what);
+  else if (k != Kind::missing)
+    incompatible(k, path, file);
   Hid lcpl = intermediate_lcpl();
   check(H5Lcreate_external(target_file.c_str(), target_path.c_str(), f.get(), path.c_str(),
                            lcpl.get(), H5P_DEFAULT),
@@ -488,7 +499,7 @@ std::optional<std::string> read_string_attribute(const fs::path& file,
   const std::string path = join_path(parts);
   Hid f = open_for_reading(file, path);
   const Kind k = find(f.get(), parts);
-  if (k == Kind::missing || k == Kind::dangling)
+  if (k == Kind::missing)
     throw NotFoundError("Object " + path + " not found in " + file.string() +
                         " (reading attribute " + name + ")");
   {

@@ -1,8 +1,8 @@
 // The entry archive: construction, the archive HDF5 file, save / load, reads.
 #include "h5archive/entry_archive.hpp"
 
-#include <fstream>
 #include <unistd.h>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -46,8 +46,8 @@ void EntryArchive::save() {
   const ArchiveState& st = detail::require_hdf5_context(*root_);
   const std::string& upload = *st.metadata.upload_id;
   if (!st.context->has_upload(upload)) {
-    throw NotFoundError(fmt::format("Upload {} does not exist in {}", upload,
-                                    st.context->root().string()));
+    throw NotFoundError(
+        fmt::format("Upload {} does not exist in {}", upload, st.context->root().string()));
   }
   // Serialize first: it may write HDF5 and may fail, before any file is touched.
   std::string text = to_json().dump(2) + "\n";
@@ -70,8 +70,8 @@ void EntryArchive::save() {
   if (ec) {
     std::error_code ignored;
     std::filesystem::remove(tmp, ignored);
-    throw Error(fmt::format("Cannot rename {} to {}: {}", tmp.string(), path.string(),
-                            ec.message()));
+    throw Error(
+        fmt::format("Cannot rename {} to {}: {}", tmp.string(), path.string(), ec.message()));
   }
 }
 
@@ -90,8 +90,7 @@ EntryArchive EntryArchive::load(const StagingArea& area, std::shared_ptr<const S
   } catch (const nlohmann::json::exception& e) {
     throw ValueError(fmt::format("{} is not valid JSON: {}", path.string(), e.what()));
   }
-  EntryArchive archive =
-      from_json(json, std::move(data_def), area, std::move(root_quantities));
+  EntryArchive archive = from_json(json, std::move(data_def), area, std::move(root_quantities));
   // The file's place names the entry, should its metadata lack the ids.
   if (!archive.metadata().upload_id) archive.metadata().upload_id = std::string(upload_id);
   if (!archive.metadata().entry_id) archive.metadata().entry_id = std::string(entry_id);

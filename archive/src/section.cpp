@@ -26,9 +26,9 @@ bool shape_fits(const QuantityDef& q, const Shape& shape) {
 
 void check_shape(const Section& s, const QuantityDef& q, const Array& value) {
   if (!shape_fits(q, value.shape())) {
-    throw ValueError(fmt::format("Shape mismatch for {}: the definition's shape is {}, the value's {}",
-                                 s.quantity_path(q.name()), q.shape_str(),
-                                 shape_str(value.shape())));
+    throw ValueError(
+        fmt::format("Shape mismatch for {}: the definition's shape is {}, the value's {}",
+                    s.quantity_path(q.name()), q.shape_str(), shape_str(value.shape())));
   }
 }
 
@@ -88,7 +88,8 @@ std::string Section::path() const {
   p += "/" + name_in_parent_;
   if (parent_->def().sub_section_def(name_in_parent_).repeats) {
     const auto& list = parent_->children_.find(name_in_parent_)->second;
-    auto it = std::find_if(list.begin(), list.end(), [&](const auto& c) { return c.get() == this; });
+    auto it =
+        std::find_if(list.begin(), list.end(), [&](const auto& c) { return c.get() == this; });
     p += "/" + std::to_string(it - list.begin());
   }
   return p;
@@ -233,8 +234,8 @@ const Array& Section::array(std::string_view name) const {
   const QuantityValue* v = find(name);
   if (v == nullptr) throw NotFoundError(fmt::format("{} is not set", quantity_path(name)));
   if (const auto* a = std::get_if<Array>(v)) return *a;
-  throw TypeMismatchError(fmt::format("{} holds the string '{}', not an array",
-                                      quantity_path(name), std::get<std::string>(*v)));
+  throw TypeMismatchError(fmt::format("{} holds the string '{}', not an array", quantity_path(name),
+                                      std::get<std::string>(*v)));
 }
 
 const std::string& Section::string(std::string_view name) const {
@@ -256,9 +257,9 @@ Array Section::read(std::string_view name, const std::optional<Hyperslab>& slab)
   const QuantityDef& q = def_->quantity_def(name);
   if (q.kind() != QuantityKind::hdf5_reference) {
     if (slab) {
-      throw ValueError(fmt::format(
-          "{} is held in memory; hyperslab reads need an HDF5Reference quantity",
-          quantity_path(name)));
+      throw ValueError(
+          fmt::format("{} is held in memory; hyperslab reads need an HDF5Reference quantity",
+                      quantity_path(name)));
     }
     return array(name);
   }
@@ -287,8 +288,8 @@ Array Section::read_as(std::string_view name, DType expected,
   }
   Array a = read(name, slab);
   if (a.dtype() != expected) {
-    throw TypeMismatchError(fmt::format("{} is {}, not {}", quantity_path(name), a.dtype_name(),
-                                        dtype_name(expected)));
+    throw TypeMismatchError(
+        fmt::format("{} is {}, not {}", quantity_path(name), a.dtype_name(), dtype_name(expected)));
   }
   return a;
 }
@@ -298,7 +299,8 @@ Array Section::read_as(std::string_view name, DType expected,
 std::vector<std::unique_ptr<Section>>& Section::children(std::string_view name) {
   def_->sub_section_def(name);
   auto it = children_.find(name);
-  if (it == children_.end()) it = children_.emplace(std::string(name), decltype(it->second){}).first;
+  if (it == children_.end())
+    it = children_.emplace(std::string(name), decltype(it->second){}).first;
   return it->second;
 }
 
@@ -332,8 +334,8 @@ Section& Section::add(std::string_view name, Section section) {
                                  section.def().name(), name, path(), sd.section->name()));
   }
   if (section.state_) {
-    throw ValueError(fmt::format("Cannot add the root of an archive as sub-section {} of {}",
-                                 name, path()));
+    throw ValueError(
+        fmt::format("Cannot add the root of an archive as sub-section {} of {}", name, path()));
   }
   auto& list = children(name);
   auto child = std::make_unique<Section>(std::move(section));
@@ -368,8 +370,7 @@ Section& Section::at(std::string_view name, std::size_t index) {
 const Section& Section::at(std::string_view name, std::size_t index) const {
   std::size_t n = count(name);
   if (index >= n) {
-    throw NotFoundError(
-        fmt::format("{} has no {}/{} ({} element(s))", path(), name, index, n));
+    throw NotFoundError(fmt::format("{} has no {}/{} ({} element(s))", path(), name, index, n));
   }
   return *children_.find(name)->second[index];
 }

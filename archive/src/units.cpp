@@ -73,8 +73,10 @@ const BaseUnit kUnits[] = {
 // Extra spellings accepted on input and mapped to a table symbol.
 const std::map<std::string, std::string, std::less<>> kAliases = {
     {"metre", "m"},    {"Å", "Å"},  // U+212B ANGSTROM SIGN
-    {"Angstrom", "Å"}, {"electronvolt", "eV"}, {"litre", "l"}, {"L", "l"},
-    {"hartree", "Ha"}, {"E_h", "Ha"},          {"hr", "h"},
+    {"Angstrom", "Å"}, {"electronvolt", "eV"},
+    {"litre", "l"},    {"L", "l"},
+    {"hartree", "Ha"}, {"E_h", "Ha"},
+    {"hr", "h"},
 };
 
 struct Prefix {
@@ -83,10 +85,10 @@ struct Prefix {
   double factor;
 };
 const Prefix kPrefixes[] = {
-    {"Y", "yotta", 1e24}, {"Z", "zetta", 1e21}, {"E", "exa", 1e18},   {"P", "peta", 1e15},
-    {"T", "tera", 1e12},  {"G", "giga", 1e9},   {"M", "mega", 1e6},   {"k", "kilo", 1e3},
-    {"h", "hecto", 1e2},  {"da", "deca", 1e1},  {"d", "deci", 1e-1},  {"c", "centi", 1e-2},
-    {"m", "milli", 1e-3}, {"µ", "micro", 1e-6}, {"n", "nano", 1e-9},  {"p", "pico", 1e-12},
+    {"Y", "yotta", 1e24},  {"Z", "zetta", 1e21}, {"E", "exa", 1e18},    {"P", "peta", 1e15},
+    {"T", "tera", 1e12},   {"G", "giga", 1e9},   {"M", "mega", 1e6},    {"k", "kilo", 1e3},
+    {"h", "hecto", 1e2},   {"da", "deca", 1e1},  {"d", "deci", 1e-1},   {"c", "centi", 1e-2},
+    {"m", "milli", 1e-3},  {"µ", "micro", 1e-6}, {"n", "nano", 1e-9},   {"p", "pico", 1e-12},
     {"f", "femto", 1e-15}, {"a", "atto", 1e-18}, {"z", "zepto", 1e-21}, {"y", "yocto", 1e-24},
 };
 

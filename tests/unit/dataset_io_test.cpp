@@ -2,6 +2,7 @@
 // require-dataset rules, attributes, external links, hyperslabs, errors.
 #include "h5archive/dataset_io.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
@@ -479,9 +480,33 @@ TEST_F(DatasetIOTest, ExternalLinkResolvesAndIsReplaced) {
 
   write_external_link(file, "data/links/value", "raw.h5", "/data/other");
   EXPECT_EQ(read_dataset(file, "/data/links/value"), Array::of<std::int64_t>({7}));
-  // A dataset at the link path is replaced too.
-  write_external_link(file, "/data/x", "raw.h5", "/data/value");
-  EXPECT_EQ(read_dataset(file, "/data/x"), Array::of<double>({4, 5, 6}));
+  // Stored data at the link path is never replaced by a link.
+  try {
+    write_external_link(file, "/data/x", "raw.h5", "/data/value");
+    FAIL() << "expected TypeMismatchError";
+  } catch (const TypeMismatchError& e) {
+    EXPECT_THAT(e.what(),
+                ::testing::HasSubstr("Incompatible object (Dataset) already exists at /data/x"));
+  }
+  EXPECT_EQ(read_dataset(file, "/data/x"), Array::scalar(0.0));
+}
+
+TEST_F(DatasetIOTest, WritingNeverGoesThroughALink) {
+  const auto target = dir.path() / "raw.h5";
+  write_dataset(target, "/data/value", Array::of<double>({4, 5, 6}));
+  write_external_link(file, "/data/value_external", "raw.h5", "/data/value");
+  write_external_link(file, "/data/group_link", "raw.h5", "/data");
+  for (const char* path : {"/data/value_external", "/data/group_link/value"}) {
+    try {
+      write_dataset(file, path, Array::of<double>({1, 1, 1}));
+      FAIL() << "expected TypeMismatchError for " << path;
+    } catch (const TypeMismatchError& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr(
+                                "Incompatible object (Soft or external link) already exists"));
+    }
+  }
+  // The linked raw file keeps its values.
+  EXPECT_EQ(read_dataset(target, "/data/value"), Array::of<double>({4, 5, 6}));
 }
 
 TEST_F(DatasetIOTest, H5dumpSeesH5pyTypes) {

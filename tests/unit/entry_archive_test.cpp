@@ -84,9 +84,13 @@ TEST(EntryArchive, BadValuesNameTheQuantityAndLeaveTheValue) {
   EXPECT_EQ(message_of([&] { d.set("counts", Array::of<double>({1.5})); }),
             "Cannot assign a float64 value to /data/counts, which is int32");
   EXPECT_THROW(d.set("counts", Array::of<double>({1.5})), TypeMismatchError);
-  EXPECT_EQ(message_of([&] { d.set("matrix", Array::of<double>({1, 2, 3})); }),
+  EXPECT_EQ(message_of([&] {
+              d.set("matrix", Array::of<double>({1, 2, 3}));
+            }),
             "Shape mismatch for /data/matrix: the definition's shape is [2, 2], the value's (3,)");
-  EXPECT_EQ(message_of([&] { d.set("energy", std::vector<double>{1, 2, 3}); }),
+  EXPECT_EQ(message_of([&] {
+              d.set("energy", std::vector<double>{1, 2, 3});
+            }),
             "Shape mismatch for [1.0, 2.0, 3.0].");
   EXPECT_EQ(message_of([&] { d.set("energy", "x"); }),
             "/data/energy is numeric; it cannot take the string 'x'");
@@ -99,7 +103,8 @@ TEST(EntryArchive, BadValuesNameTheQuantityAndLeaveTheValue) {
   EXPECT_EQ(message_of([&] { d.set("nope", 1.0); }), "Section Data has no quantity 'nope'");
   EXPECT_EQ(message_of([&] { d.string("name"); }), "/data/name is not set");
   EXPECT_THROW(d.string("name"), NotFoundError);
-  EXPECT_EQ(message_of([&] { d.string("counts"); }), "/data/counts holds a int32 array, not a string");
+  EXPECT_EQ(message_of([&] { d.string("counts"); }),
+            "/data/counts holds a int32 array, not a string");
   d.set("counts", std::vector<std::int32_t>{1, 2});
   EXPECT_EQ(message_of([&] { d.get<std::int32_t>("counts"); }),
             "/data/counts is not a scalar (shape (2,))");
@@ -135,7 +140,8 @@ TEST(EntryArchive, JsonRoundTripOfOrdinaryValues) {
   a.data().sub_section("single").set("x", 2.0);
   a.data().add("subs").set("y", std::int64_t{7});
   nlohmann::json j = a.to_json();
-  EXPECT_EQ(j["metadata"], (nlohmann::json{{"upload_id", "u1"}, {"entry_id", "e1"}, {"mainfile", "main.json"}}));
+  EXPECT_EQ(j["metadata"],
+            (nlohmann::json{{"upload_id", "u1"}, {"entry_id", "e1"}, {"mainfile", "main.json"}}));
   EXPECT_EQ(j["data"]["m_def"], "Data");
   EXPECT_EQ(j["data"]["energy"], 1.25);
   EXPECT_EQ(j["data"]["counts"], (nlohmann::json{1, 2, 3}));
@@ -163,7 +169,8 @@ TEST(EntryArchive, FromJsonRejectsMalformedInput) {
   EXPECT_EQ(bad(R"({"data": {"matrix": [[1, 2], [3]]}})"), "/data/matrix: ragged nested list");
   EXPECT_EQ(bad(R"({"data": {"counts": [1.5]}})"),
             "/data/counts: expected a int32 number, got 1.5");
-  EXPECT_EQ(bad(R"({"data": {"subs": {}}})"), "Repeating sub-section subs of /data must be a JSON list");
+  EXPECT_EQ(bad(R"({"data": {"subs": {}}})"),
+            "Repeating sub-section subs of /data must be a JSON list");
   EXPECT_EQ(bad(R"({"metadata": {"entry_id": 5}})"), "metadata.entry_id must be a string, got 5");
 }
 
@@ -181,7 +188,8 @@ TEST(EntryArchive, SaveAndLoad) {
   ASSERT_TRUE(std::filesystem::exists(json_path));
   // Only the archive is left in the folder: the temporary file was renamed.
   std::size_t files = 0;
-  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(json_path.parent_path())) ++files;
+  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(json_path.parent_path()))
+    ++files;
   EXPECT_EQ(files, 1u);
   EntryArchive b = EntryArchive::load(area, schema(), "test_upload", "e1");
   EXPECT_DOUBLE_EQ(b.data().get<double>("energy"), 3.0);

@@ -58,8 +58,9 @@ struct Fixture {
   EntryArchive archive;
 
   explicit Fixture(std::shared_ptr<const SectionDef> d)
-      : def(d), archive((area.create_upload("test_upload"), d),
-                        EntryMetadata{"test_upload", "test_entry", std::nullopt}, area) {}
+      : def(d),
+        archive((area.create_upload("test_upload"), d),
+                EntryMetadata{"test_upload", "test_entry", std::nullopt}, area) {}
   std::filesystem::path h5() const { return archive.hdf5_file(); }
 };
 
@@ -80,7 +81,8 @@ std::shared_ptr<const SectionDef> large_data() {
 TEST(HDF5Quantity, ArrayIsWrittenAtOnceAndBecomesAReference) {
   Fixture fx(large_data());
   fx.archive.data().set("value", Array::eye(5));
-  EXPECT_EQ(fx.archive.data().string("value"), "/uploads/test_upload/archive/test_entry#/data/value");
+  EXPECT_EQ(fx.archive.data().string("value"),
+            "/uploads/test_upload/archive/test_entry#/data/value");
   EXPECT_EQ(read_dataset(fx.h5(), "/data/value"), Array::eye(5));
   EXPECT_EQ(read_string_attribute(fx.h5(), "/data/value", "long_name"), "value");
   EXPECT_FALSE(has_attr(fx.h5(), "/data/value", "units"));
@@ -120,7 +122,9 @@ TEST(HDF5Quantity, UnitsAndLongName) {
   EXPECT_EQ(read_string_attribute(fx.h5(), "/data/y", "long_name"), "my y");
   // Incompatible: nothing written, value unchanged.
   std::string before = d.string("energy");
-  EXPECT_EQ(message_of([&] { d.set("energy", with_unit(Array::of<double>({1.0, 2.0}), "s")); }),
+  EXPECT_EQ(message_of([&] {
+              d.set("energy", with_unit(Array::of<double>({1.0, 2.0}), "s"));
+            }),
             "Cannot convert s to eV (dimensions differ)");
   EXPECT_EQ(d.string("energy"), before);
   EXPECT_EQ(read_dataset(fx.h5(), "/data/energy"), Array::of<double>({5.0, 6.0}));
@@ -220,11 +224,13 @@ TEST(HDF5Quantity, ReassignmentRules) {
   SilenceHDF5 quiet;
   // NOMAD's h5py text first, then where it happened.
   std::string shape_msg = message_of([&] { d.set("value", Array::of<double>({1, 1, 1, 1})); });
-  EXPECT_TRUE(shape_msg.starts_with("Shapes do not match (existing (3,) vs new (4,))")) << shape_msg;
-  std::string dtype_msg = message_of(
-      [&] { d.set("value", Array::of<std::complex<double>>({{1, 0}, {1, 0}, {1, 0}})); });
-  EXPECT_TRUE(dtype_msg.starts_with(
-      "Datatypes cannot be safely cast (existing float64 vs new complex128)"))
+  EXPECT_TRUE(shape_msg.starts_with("Shapes do not match (existing (3,) vs new (4,))"))
+      << shape_msg;
+  std::string dtype_msg = message_of([&] {
+    d.set("value", Array::of<std::complex<double>>({{1, 0}, {1, 0}, {1, 0}}));
+  });
+  EXPECT_TRUE(
+      dtype_msg.starts_with("Datatypes cannot be safely cast (existing float64 vs new complex128)"))
       << dtype_msg;
   EXPECT_EQ(d.string("value"), ref);
   EXPECT_EQ(read_dataset(fx.h5(), "/data/value"), Array::of<double>({1, 1, 1}));

@@ -67,8 +67,8 @@ TEST_F(NomadCases, Case4_HDF5ReferenceToRawFile) {
   const std::string ref = "tests/data/datamodel/context.h5#/data/value";
   a.data().set("quantity", ref);
   EXPECT_EQ(a.to_json()["data"]["quantity"], ref);
-  Array expected = read_dataset(area.raw_file_path("test_upload", "tests/data/datamodel/context.h5"),
-                                "/data/value");
+  Array expected = read_dataset(
+      area.raw_file_path("test_upload", "tests/data/datamodel/context.h5"), "/data/value");
   EXPECT_EQ(a.read_reference(ref), expected);
   EXPECT_EQ(a.data().read("quantity"), expected);
 }
@@ -95,11 +95,13 @@ TEST_F(NomadCases, Items1to4_WriteAndReassign) {
   EXPECT_EQ(read_string_attribute(h5(), "/data/quantity", "long_name"), "quantity");
   EXPECT_EQ(read_string_attribute(h5(), "/data/quantity", "units"), std::nullopt);
   SilenceHDF5 quiet;
-  EXPECT_TRUE(message_of([&] { a.data().set("quantity", Array::of<double>({1, 1, 1, 1})); })
-                  .starts_with("Shapes do not match (existing (3,) vs new (4,))"));
   EXPECT_TRUE(message_of([&] {
-                a.data().set("quantity", Array::of<std::complex<double>>({{1, 0}, {1, 0}, {1, 0}}));
-              }).starts_with("Datatypes cannot be safely cast (existing float64 vs new complex128)"));
+                a.data().set("quantity", Array::of<double>({1, 1, 1, 1}));
+              }).starts_with("Shapes do not match (existing (3,) vs new (4,))"));
+  EXPECT_TRUE(
+      message_of([&] {
+        a.data().set("quantity", Array::of<std::complex<double>>({{1, 0}, {1, 0}, {1, 0}}));
+      }).starts_with("Datatypes cannot be safely cast (existing float64 vs new complex128)"));
   a.data().set("quantity", Array::of<std::int32_t>({1, 2, 3}));
   EXPECT_EQ(dataset_info(h5(), "/data/quantity").dtype, DType::float64);
 }
@@ -155,7 +157,9 @@ TEST_F(NomadCases, Items7and8_AnnotatedGroupsAndRepeatedSubSections) {
 TEST_F(NomadCases, Item9_Errors) {
   EntryArchive a = archive();
   EXPECT_EQ(message_of([&] { a.data().set("quantity", 5.0); }), "Invalid HDF5 dataset value: 5.0.");
-  EXPECT_EQ(message_of([&] { a.data().set("quantity", std::vector<int>{1, 2, 3}); }),
+  EXPECT_EQ(message_of([&] {
+              a.data().set("quantity", std::vector<int>{1, 2, 3});
+            }),
             "Shape mismatch for [1, 2, 3].");
   EntryArchive no_context(def, {"test_upload", "test_entry", std::nullopt});
   EXPECT_EQ(message_of([&] { no_context.data().set("quantity", Array::of<double>({1})); }),

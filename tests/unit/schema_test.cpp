@@ -78,7 +78,8 @@ TEST(Schema, SectionBuilderAndLookup) {
   EXPECT_EQ(def->find_quantity("nope"), nullptr);
   EXPECT_EQ(def->find_sub_section("y"), nullptr);
   EXPECT_EQ(def->h5web()->signal, "y");
-  EXPECT_EQ(message_of([&] { def->quantity_def("nope"); }), "Section Parent has no quantity 'nope'");
+  EXPECT_EQ(message_of([&] { def->quantity_def("nope"); }),
+            "Section Parent has no quantity 'nope'");
   EXPECT_EQ(message_of([&] { def->sub_section_def("nope"); }),
             "Section Parent has no sub-section 'nope'");
 }

@@ -80,7 +80,8 @@ TEST(Units, IncompatibleUnitsNameBoth) {
 
 TEST(Units, UnknownAndMalformedUnits) {
   EXPECT_EQ(message_of([] { Unit::parse("xyz / s"); }), "Unknown unit 'xyz' in 'xyz / s'");
-  EXPECT_EQ(message_of([] { Unit::parse("m **"); }), "Invalid unit 'm **': expected an integer power");
+  EXPECT_EQ(message_of([] { Unit::parse("m **"); }),
+            "Invalid unit 'm **': expected an integer power");
   EXPECT_EQ(message_of([] { Unit::parse("(m"); }), "Invalid unit '(m': missing ')'");
   EXPECT_EQ(message_of([] { Unit::parse("m )"); }), "Invalid unit 'm )': unexpected ')'");
   EXPECT_THROW(Unit::parse("kmeter"), ValueError);  // symbol prefix on a full name

@@ -11,7 +11,8 @@ CLI::App* add_demo_command(CLI::App& app) {
       "demo",
       "Build the seed example in the staging area: upload test_upload with raw file external.h5 "
       "(/path/to/data = arange(12) as 3x4 float64) and entry test_entry with data.value = eye(5) "
-      "and data.value_external = 'external.h5#/path/to/data', saved as archive/test_entry.{h5,json}");
+      "and data.value_external = 'external.h5#/path/to/data', saved as "
+      "archive/test_entry.{h5,json}");
 }
 
 int run_demo(const GlobalOptions& global, std::ostream& out) {

@@ -16,8 +16,9 @@ StagingArea GlobalOptions::staging_area() const {
 
 int main(int argc, char** argv) {
   using namespace h5archive::cli;
-  CLI::App app{"h5archive: large quantities of NOMAD-style archives in HDF5.\n"
-               "Staging area layout: <root>/<upload[:prefix-size]>/<upload>/{raw,archive}/"};
+  CLI::App app{
+      "h5archive: large quantities of NOMAD-style archives in HDF5.\n"
+      "Staging area layout: <root>/<upload[:prefix-size]>/<upload>/{raw,archive}/"};
   app.set_version_flag("--version", "h5archive 0.1.0");
   app.require_subcommand(1);
   // Global options are also accepted after the subcommand ("h5archive demo --root R").

@@ -74,24 +74,24 @@ class Section {
   void set(std::string_view name, const char* value) { set(name, std::string(value)); }
   /// Arithmetic scalars (and bool) become 0-d arrays.
   template <class T>
-    requires std::is_arithmetic_v<T>
+  requires std::is_arithmetic_v<T>
   void set(std::string_view name, T value) {
     if constexpr (std::is_same_v<T, bool>) {
       set_native(name, Array::of_bools({value}, {}), value ? "True" : "False");
     } else {
-      set_native(name, Array::scalar(value), python_repr(static_cast<double>(value),
-                                                         std::is_floating_point_v<T>));
+      set_native(name, Array::scalar(value),
+                 python_repr(static_cast<double>(value), std::is_floating_point_v<T>));
     }
   }
   /// A list of numbers becomes a 1-D array; refused by scalar quantities
   /// (ValueError "Shape mismatch for [1, 2, 3].", as NOMAD words it).
   template <class T>
-    requires std::is_arithmetic_v<T> && (!std::is_same_v<T, bool>)
-  void set(std::string_view name, std::vector<T> values) {
+  requires std::is_arithmetic_v<T> &&
+      (!std::is_same_v<T, bool>)void set(std::string_view name, std::vector<T> values) {
     std::string repr = "[";
     for (std::size_t i = 0; i < values.size(); ++i) {
-      repr += (i ? ", " : "") + python_repr(static_cast<double>(values[i]),
-                                            std::is_floating_point_v<T>);
+      repr += (i ? ", " : "") +
+              python_repr(static_cast<double>(values[i]), std::is_floating_point_v<T>);
     }
     set_list(name, Array::of(std::move(values)), repr + "]");
   }
