@@ -5,19 +5,12 @@
 
 #include <complex>
 #include <string>
+#include "test_support.hpp"
+
+using h5archive::testing::message_of;
 
 namespace h5archive {
 namespace {
-
-template <class E, class Fn>
-std::string message_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const E& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
 
 TEST(ArrayTest, ShapeStrUsesNumpyTupleNotation) {
   EXPECT_EQ(shape_str({}), "()");

@@ -16,24 +16,14 @@
 #include "hdf5_handle.hpp"
 #include "test_support.hpp"
 
+using h5archive::testing::message_of;
+
 namespace h5archive {
 namespace {
 
 using detail::Hid;
 using testing::SilenceHDF5;
 using testing::TempDir;
-
-template <class E, class Fn>
-std::string message_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    return std::string("<other exception> ") + e.what();
-  }
-  return "<no exception>";
-}
 
 bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;

@@ -8,21 +8,13 @@
 #include "hdf5_quantity.hpp"
 #include "test_support.hpp"
 
+using h5archive::testing::message_of;
+
 using namespace h5archive;
 using h5archive::testing::SilenceHDF5;
 using h5archive::testing::TempDir;
 
 namespace {
-
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
 
 // Shape and HDF5 type class of an attribute, read with the C API.
 struct AttrInfo {

@@ -4,21 +4,13 @@
 #include "h5archive/h5archive.hpp"
 #include "test_support.hpp"
 
+using h5archive::testing::message_of;
+
 using namespace h5archive;
 using h5archive::testing::SilenceHDF5;
 using h5archive::testing::TempDir;
 
 namespace {
-
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
 
 // tests/datamodel/test_hdf5.py: TestSection with one quantity `quantity`.
 class NomadCases : public ::testing::Test {

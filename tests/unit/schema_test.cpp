@@ -3,20 +3,13 @@
 
 #include "h5archive/errors.hpp"
 #include "h5archive/schema.hpp"
+#include "test_support.hpp"
+
+using h5archive::testing::message_of;
 
 using namespace h5archive;
 
-namespace {
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
-}  // namespace
+namespace {}  // namespace
 
 TEST(Schema, QuantityBuilder) {
   auto q = QuantityDef::number("energy", DType::float32)

@@ -14,6 +14,8 @@
 #include "h5archive/errors.hpp"
 #include "test_support.hpp"
 
+using h5archive::testing::message_of;
+
 namespace h5archive {
 namespace {
 
@@ -22,21 +24,6 @@ using testing::TempDir;
 
 // The message of the exception of exactly type E that `f` throws; a test
 // failure if it throws nothing or something else.
-template <class E, class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const E& e) {
-    if (typeid(e) != typeid(E)) ADD_FAILURE() << "subclass thrown: " << e.what();
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "unexpected exception: " << e.what();
-    return {};
-  }
-  ADD_FAILURE() << "no exception thrown";
-  return {};
-}
-
 #define EXPECT_CONTAINS(haystack, needle) \
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, needle, haystack)
 

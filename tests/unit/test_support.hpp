@@ -1,8 +1,13 @@
 // Shared helpers of the unit tests.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <exception>
 #include <filesystem>
 #include <string>
+
+#include "h5archive/errors.hpp"
 
 namespace h5archive::testing {
 
@@ -32,5 +37,21 @@ class SilenceHDF5 {
   void* func_ = nullptr;
   void* data_ = nullptr;
 };
+
+/// Runs `fn` and returns the message of the `E` it throws; any other
+/// exception is a test failure; no exception gives "<no exception>", which no
+/// expected message matches.
+template <class E = h5archive::Error, class Fn>
+std::string message_of(Fn&& fn) {
+  try {
+    fn();
+  } catch (const E& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "unexpected exception type: " << e.what();
+    return std::string("<other exception> ") + e.what();
+  }
+  return "<no exception>";
+}
 
 }  // namespace h5archive::testing

@@ -3,22 +3,15 @@
 
 #include "h5archive/errors.hpp"
 #include "h5archive/units.hpp"
+#include "test_support.hpp"
+
+using h5archive::testing::message_of;
 
 using namespace h5archive;
 
 namespace {
 
 std::string fmt_unit(std::string_view text) { return Unit::parse(text).str(); }
-
-template <class F>
-std::string message_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
 
 }  // namespace
 
