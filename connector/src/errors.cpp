@@ -82,8 +82,8 @@ void push_error(ErrorKind kind, std::string_view message, const std::source_loca
     // only if) the application left automatic printing on.
     const std::string text(message);
     const std::string function = short_function_name(where.function_name());
-    H5Epush2(H5E_DEFAULT, where.file_name(), function.c_str(),
-             static_cast<unsigned>(where.line()), ids.cls, ids.major, minor, "%s", text.c_str());
+    H5Epush2(H5E_DEFAULT, where.file_name(), function.c_str(), static_cast<unsigned>(where.line()),
+             ids.cls, ids.major, minor, "%s", text.c_str());
   } else if (auto_printing_enabled()) {
     // Without a registered class nothing can be pushed; do not lose the reason.
     std::fprintf(stderr, "h5archive: %.*s\n", static_cast<int>(message.size()), message.data());

@@ -1,7 +1,9 @@
 // File callbacks: the only place names enter. Create, open, is_accessible and
 // delete map `/uploads/...` names to staging files (names.cpp) and hand the
 // connector below the OS path; everything else is forwarded.
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "vol_internal.hpp"
@@ -35,6 +37,7 @@ void* file_create(const char* name, unsigned flags, hid_t fcpl_id, hid_t fapl_id
     UnderFapl under(fapl_id, *info);
     void* file = H5VLfile_create(target.path.c_str(), flags, fcpl_id, under.id(), dxpl_id, req);
     wrap_request(req, info->under_vol_id);
+    if (file && target.mapped) remember_open_name(target.path, name);
     return wrap(file, info->under_vol_id);
   });
 }
@@ -47,6 +50,7 @@ void* file_open(const char* name, unsigned flags, hid_t fapl_id, hid_t dxpl_id, 
     UnderFapl under(fapl_id, *info);
     void* file = H5VLfile_open(target.path.c_str(), flags, under.id(), dxpl_id, req);
     wrap_request(req, info->under_vol_id);
+    if (file && target.mapped) remember_open_name(target.path, name);
     return wrap(file, info->under_vol_id);
   });
 }
@@ -127,9 +131,41 @@ herr_t file_specific(void* file, H5VL_file_specific_args_t* args, hid_t dxpl_id,
   });
 }
 
+/// The OS path of the file `o` belongs to, as the connector below names it.
+std::optional<std::string> under_file_name(Object* o, H5I_type_t type, hid_t dxpl_id) {
+  size_t length = 0;
+  H5VL_file_get_args_t query{};
+  query.op_type = H5VL_FILE_GET_NAME;
+  query.args.get_name = {type, 0, nullptr, &length};
+  if (H5VLfile_get(o->under, o->under_vol_id, &query, dxpl_id, nullptr) < 0) return std::nullopt;
+  std::string path(length, '\0');
+  query.args.get_name = {type, length + 1, path.data(), &length};
+  if (H5VLfile_get(o->under, o->under_vol_id, &query, dxpl_id, nullptr) < 0) return std::nullopt;
+  return path;
+}
+
+/// H5Fget_name's contract: the full length out, a NUL-terminated (possibly
+/// truncated) copy into the buffer when one is given.
+void answer_name(const std::string& name, H5VL_file_get_name_args_t& a) {
+  if (a.file_name_len) *a.file_name_len = name.size();
+  if (a.buf && a.buf_size > 0) {
+    const size_t n = std::min(name.size(), a.buf_size - 1);
+    name.copy(a.buf, n);
+    a.buf[n] = '\0';
+  }
+}
+
 herr_t file_get(void* file, H5VL_file_get_args_t* args, hid_t dxpl_id, void** req) {
-  return guarded<herr_t>(-1, [&] {
+  return guarded<herr_t>(-1, [&]() -> herr_t {
     auto* o = as_object(file);
+    if (args->op_type == H5VL_FILE_GET_NAME && any_open_names()) {
+      auto& a = args->args.get_name;
+      if (auto path = under_file_name(o, a.type, dxpl_id))
+        if (auto name = open_name_of(*path)) {
+          answer_name(*name, a);
+          return 0;
+        }
+    }
     herr_t status = H5VLfile_get(o->under, o->under_vol_id, args, dxpl_id, req);
     wrap_request(req, o->under_vol_id);
     return status;
@@ -148,7 +184,10 @@ herr_t file_optional(void* file, H5VL_optional_args_t* args, hid_t dxpl_id, void
 herr_t file_close(void* file, hid_t dxpl_id, void** req) {
   return guarded<herr_t>(-1, [&] {
     auto* o = as_object(file);
+    std::optional<std::string> path;
+    if (any_open_names()) path = under_file_name(o, H5I_FILE, dxpl_id);
     herr_t status = H5VLfile_close(o->under, o->under_vol_id, dxpl_id, req);
+    if (status >= 0 && path) forget_open_name(*path);
     wrap_request(req, o->under_vol_id);
     if (status >= 0) release(o);
     return status;

@@ -105,6 +105,16 @@ struct MappedName {
 /// unchanged. Throws h5archive::Error for a bad `/uploads/` name.
 MappedName map_name(const Info& info, const char* name);
 
+// ---- names files were opened by (open_names.cpp) ----------------------------
+/// Records that the file at `os_path` is open under the `/uploads/` `name`.
+void remember_open_name(const std::string& os_path, const std::string& name);
+/// Drops one open of `os_path`; the name is forgotten with the last one.
+void forget_open_name(const std::string& os_path);
+/// The `/uploads/` name the file at `os_path` is open under, if any.
+std::optional<std::string> open_name_of(const std::string& os_path);
+/// False while no file is open under a `/uploads/` name (keeps close cheap).
+bool any_open_names();
+
 // ---- errors (errors.cpp) ---------------------------------------------------
 
 /// Kinds of errors the connector reports; each has its own minor message.

@@ -118,6 +118,8 @@ def main():
         rc, out, err = py(f"""
             import h5py, numpy as np
             with h5py.File({entry!r}, "r") as f:
+                assert f.filename == {entry!r}, f.filename  # the name, not the staging path
+                assert f["data/value"].file.filename == {entry!r}
                 assert np.array_equal(f["data/value"][()], np.eye(5))
                 assert np.array_equal(f["data/value_external"][()], np.arange(6.0).reshape(3, 2))
                 assert f["data/value"].attrs["units"] == "m"

@@ -52,10 +52,24 @@ TEST_F(ConnectorNames, ArchiveEntryNameOpensTheEntryFile) {
   EXPECT_EQ(read_all(f, "/data/value"), identity(5));
   // The relative external link resolves next to the entry file.
   EXPECT_EQ(read_all(f, "/data/value_external"), (std::vector<double>{0, 1, 2, 3, 4, 5}));
-  // HDF5 reports the staging file's OS path (see docs/connector.md).
+  // HDF5 reports the name the file was opened by, for the file and its
+  // objects; the length query and truncation follow H5Fget_name's contract.
   char name[4096] = "";
+  EXPECT_EQ(H5Fget_name(f, nullptr, 0), 39);
   H5Fget_name(f, name, sizeof name);
-  EXPECT_EQ(fs::path(name), area_.archive_hdf5_path("test_upload", "test_entry"));
+  EXPECT_STREQ(name, "/uploads/test_upload/archive/test_entry");
+  hid_t d = H5Dopen2(f, "/data/value", H5P_DEFAULT);
+  char small[9] = "";
+  EXPECT_EQ(H5Fget_name(d, small, sizeof small), 39);
+  EXPECT_STREQ(small, "/uploads");
+  H5Dclose(d);
+  H5Fclose(f);
+  // Opened by its OS path, the same file reports that path.
+  const auto path = area_.archive_hdf5_path("test_upload", "test_entry");
+  f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl_);
+  ASSERT_GE(f, 0);
+  H5Fget_name(f, name, sizeof name);
+  EXPECT_EQ(fs::path(name), path);
   H5Fclose(f);
 }
 
