@@ -6,6 +6,7 @@
 #include <string>
 
 #include "h5archive/errors.hpp"
+#include "h5archive/reference.hpp"
 #include "h5archive/staging_area.hpp"
 #include "vol_internal.hpp"
 
@@ -19,6 +20,12 @@ MappedName map_name(const Info& info, const char* name) {
   std::optional<h5archive::Resolved> resolved;
   try {
     resolved = area.resolve_name(name);
+    // With a current upload, a reference without prefix (`external.h5#/x`)
+    // names one of its raw files — unless a plain file has that very name.
+    std::error_code ec;
+    if (!resolved && info.upload && h5archive::Reference::match(name) &&
+        !std::filesystem::exists(name, ec))
+      resolved = area.resolve(name, *info.upload);
   } catch (const h5archive::SecurityError& e) {
     throw VolError(ErrorKind::escape, e.what());  // the message names the name
   } catch (const h5archive::Error& e) {

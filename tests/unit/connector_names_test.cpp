@@ -73,6 +73,26 @@ TEST_F(ConnectorNames, ArchiveEntryNameOpensTheEntryFile) {
   H5Fclose(f);
 }
 
+TEST_F(ConnectorNames, CurrentUploadResolvesReferencesWithoutPrefix) {
+  const std::string info = "root={" + root_.string() + "};upload=test_upload";
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  ASSERT_GE(H5Pset_fapl_h5archive_info(fapl, info.c_str()), 0);
+  hid_t f = H5Fopen("external.h5#/path/to/data", H5F_ACC_RDONLY, fapl);
+  ASSERT_GE(f, 0);
+  EXPECT_EQ(read_all(f, "/path/to/data"), (std::vector<double>{0, 1, 2, 3, 4, 5}));
+  H5Fclose(f);
+  {
+    SilenceHDF5 quiet;
+    EXPECT_LT(H5Fopen("../escape.h5#/x", H5F_ACC_RDONLY, fapl), 0);
+    EXPECT_NE(h5archive_error().find("leaves raw/"), std::string::npos) << h5archive_error();
+  }
+  H5Pclose(fapl);
+  // Without a current upload the same name is an ordinary (missing) file.
+  SilenceHDF5 quiet;
+  EXPECT_LT(H5Fopen("external.h5#/path/to/data", H5F_ACC_RDONLY, fapl_), 0);
+  EXPECT_EQ(h5archive_error(), "");
+}
+
 TEST_F(ConnectorNames, RawNameAndWholeReferencesOpenTheirFiles) {
   hid_t f = H5Fopen("/uploads/test_upload/raw/external.h5", H5F_ACC_RDONLY, fapl_);
   ASSERT_GE(f, 0);
