@@ -8,7 +8,7 @@ JOBS ?= 2
 WERROR ?= ON
 export H5ARCHIVE_CACHE H5ARCHIVE_HDF5_PREFIX H5ARCHIVE_VENV
 
-.PHONY: all setup configure build test demo bench apitests format clean
+.PHONY: all setup configure build test demo bench apitests format clean test-asan
 
 all: build
 
@@ -32,10 +32,11 @@ demo: build
 	$(BUILD)/bin/h5archive --root $(BUILD)/demo/staging demo
 	$(H5ARCHIVE_HDF5_PREFIX)/bin/h5dump $(BUILD)/demo/staging/te/test_upload/archive/test_entry.h5
 
-# Benchmarks, never tests: figures and how to read them in docs/benchmarks.md.
+# Benchmarks, never tests: one table of figures, how to read it in
+# docs/benchmarks.md. BENCH_ARGS shrinks it, e.g. BENCH_ARGS="--size-mib 64 --reps 3".
+BENCH_ARGS ?=
 bench: build
-	$(BUILD)/bin/bench_write
-	$(BUILD)/bin/bench_connector
+	$(BUILD)/bin/bench $(BENCH_ARGS)
 
 format:
 	@git ls-files '*.cpp' '*.hpp' '*.h' | xargs clang-format -i
@@ -45,3 +46,22 @@ clean:
 
 apitests: build
 	@tools/api_tests.sh $(BUILD)
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan, every test
+# (docs/reliability.md). Unit tests run with leak checks; e2e tests drive
+# uninstrumented programs (h5dump, python, bash) that load the instrumented
+# connector, so libasan is preloaded for them and leak checks are off there.
+ASAN_BUILD ?= build-asan
+ASAN_LIB = $(shell $(CXX) -print-file-name=libasan.so)
+test-asan: setup
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DH5ARCHIVE_SANITIZE=ON \
+	  -DCMAKE_PREFIX_PATH="$(H5ARCHIVE_HDF5_PREFIX)" \
+	  -DH5ARCHIVE_PYTHON="$(H5ARCHIVE_VENV)/bin/python" \
+	  -DH5ARCHIVE_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) -E '^e2e\.'
+	@cd $(ASAN_BUILD) && LD_PRELOAD="$(ASAN_LIB)" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) -R '^e2e\.'

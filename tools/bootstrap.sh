@@ -27,7 +27,8 @@ as_root() {
 
 # --- 1. Debian packages ----------------------------------------------------
 PACKAGES=(cmake ninja-build g++ pkg-config zlib1g-dev nlohmann-json3-dev libfmt-dev
-          libgtest-dev libgmock-dev libcli11-dev dpkg-dev python3-venv clang-format make)
+          libgtest-dev libgmock-dev libcli11-dev dpkg-dev python3-venv clang-format make
+          strace)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -134,10 +134,15 @@ json section_to_json(Section& s, bool with_m_def) {
       obj[q.name()] = *text;
     } else if (q.serialized_to_hdf5()) {
       // The serialization annotation: written now, emitted as its reference.
-      obj[q.name()] = detail::write_quantity(s, q, std::get<Array>(*v), q.unit());
+      QuantityMetadata md;
+      obj[q.name()] = detail::write_quantity(s, q, std::get<Array>(*v), q.unit(), &md);
+      s.set_metadata(q.name(), std::move(md));
     } else {
       obj[q.name()] = array_to_json(std::get<Array>(*v), s.quantity_path(q.name()));
+      continue;
     }
+    // Metadata of large quantities sits beside them (docs/library.md).
+    if (const QuantityMetadata* md = s.metadata(q.name())) obj["m_hdf5"][q.name()] = md->to_json();
   }
   for (const SubSectionDef& sd : s.def().sub_sections()) {
     std::size_t n = s.count(sd.name);
@@ -190,7 +195,9 @@ void section_from_json(Section& s, const json& j) {
     throw ValueError(fmt::format("Section {} must be a JSON object, got {}", s.path(), j.dump()));
   }
   for (const auto& [key, value] : j.items()) {
-    if (key == "m_def") {
+    if (key == "m_hdf5") {
+      continue;  // after the quantities (below)
+    } else if (key == "m_def") {
       if (!value.is_string() || value.get<std::string>() != s.def().name()) {
         throw ValueError(fmt::format("Section {} is a {}, but the JSON says m_def {}", s.path(),
                                      s.def().name(), value.dump()));
@@ -211,6 +218,21 @@ void section_from_json(Section& s, const json& j) {
     } else {
       throw ValueError(
           fmt::format("Unknown key '{}' in section {} ({})", key, s.path(), s.def().name()));
+    }
+  }
+  if (auto it = j.find("m_hdf5"); it != j.end() && !it->is_null()) {
+    if (!it->is_object()) {
+      throw ValueError(fmt::format("m_hdf5 of section {} must be an object", s.path()));
+    }
+    for (const auto& [name, md] : it->items()) {
+      const QuantityDef* q = s.def().find_quantity(name);
+      if (q == nullptr || !q->is_hdf5()) {
+        throw ValueError(
+            fmt::format("m_hdf5 of section {} names '{}', which is not an HDF5 "
+                        "quantity of {}",
+                        s.path(), name, s.def().name()));
+      }
+      s.set_metadata(name, QuantityMetadata::from_json(md));
     }
   }
 }

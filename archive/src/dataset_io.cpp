@@ -5,6 +5,7 @@
 #include <cstring>
 #include <system_error>
 
+#include "dataset_io_detail.hpp"
 #include "hdf5_handle.hpp"
 #include "hdf5_types.hpp"
 
@@ -353,6 +354,54 @@ std::string list_str(const std::vector<std::uint64_t>& v) {
 
 }  // namespace
 
+// ---------------------------------------------------------------- shared with
+// other writers (dataset_io_detail.hpp): the require-dataset rules live here.
+namespace detail {
+
+std::string normalized_dataset_path(const std::string& path) {
+  return join_path(nonempty_parts(path, "dataset"));
+}
+
+Hid open_file_for_writing(const fs::path& file) { return open_for_writing(file); }
+
+void close_written_file(Hid& f, const fs::path& name) { close_written(f, name); }
+
+Hid open_existing_dataset_for_writing(hid_t f, const std::string& path, const fs::path& file) {
+  const Kind k = probe_path(f, split_path(path), file);
+  if (k == Kind::missing) return Hid();
+  if (k != Kind::dataset) incompatible(k, path, file);
+  return checked(H5Dopen2(f, path.c_str(), H5P_DEFAULT),
+                 "Opening dataset " + path + " in " + file.string());
+}
+
+void check_reassigned_shape(bool same, const std::string& existing, const std::string& requested,
+                            const std::string& what) {
+  if (!same)
+    throw TypeMismatchError("Shapes do not match (existing " + existing + " vs new " + requested +
+                            ") for " + what);
+}
+
+StoredType check_reassigned_dtype(hid_t dataset, DType dtype, std::size_t string_size,
+                                  const std::string& what) {
+  Hid type = checked(H5Dget_type(dataset), "Reading the type of " + what);
+  const StoredType target = stored_type(type.get(), what);
+  if (!can_cast_safely(dtype, string_size, target.dtype, target.string_size))
+    throw TypeMismatchError("Datatypes cannot be safely cast (existing " +
+                            dtype_name(target.dtype, target.string_size) + " vs new " +
+                            dtype_name(dtype, string_size) + ") for " + what);
+  return target;
+}
+
+Hid intermediate_groups_lcpl() { return intermediate_lcpl(); }
+
+Shape dataspace_shape(hid_t space, const std::string& what) { return space_shape(space, what); }
+
+void write_object_attributes(hid_t obj, const Attributes& attributes, const std::string& where) {
+  write_attributes(obj, attributes, where);
+}
+
+}  // namespace detail
+
 void write_dataset(const fs::path& file, const std::string& dataset_path, const Array& value,
                    const Attributes& attributes) {
   const auto parts = nonempty_parts(dataset_path, "dataset");
@@ -371,15 +420,10 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, const 
     dataset = checked(H5Dopen2(f.get(), path.c_str(), H5P_DEFAULT), "Opening " + what);
     Hid space = checked(H5Dget_space(dataset.get()), "Reading the dataspace of " + what);
     const Shape existing = space_shape(space.get(), "Dataset " + path + " in " + file.string());
-    if (existing != value.shape())
-      throw TypeMismatchError("Shapes do not match (existing " + shape_str(existing) + " vs new " +
-                              shape_str(value.shape()) + ") for " + what);
-    Hid type = checked(H5Dget_type(dataset.get()), "Reading the type of " + what);
-    target = detail::stored_type(type.get(), "Dataset " + path + " in " + file.string());
-    if (!can_cast_safely(value.dtype(), value.string_size(), target.dtype, target.string_size))
-      throw TypeMismatchError("Datatypes cannot be safely cast (existing " +
-                              dtype_name(target.dtype, target.string_size) + " vs new " +
-                              value.dtype_name() + ") for " + what);
+    detail::check_reassigned_shape(existing == value.shape(), shape_str(existing),
+                                   shape_str(value.shape()), what);
+    target =
+        detail::check_reassigned_dtype(dataset.get(), value.dtype(), value.string_size(), what);
   } else if (k != Kind::missing) {
     incompatible(k, path, file);
   }
@@ -482,6 +526,103 @@ Array read_dataset_as(const fs::path& file, const std::string& dataset_path, DTy
                             file.string() + " is " + dtype_name(info.dtype, info.string_size) +
                             ", not " + dtype_name(expected));
   return read_dataset(file, dataset_path, slab);
+}
+
+namespace {
+
+// Selects `slab` in the dataset's file space after checking that it fits the
+// shape, and returns the memory space of its result shape.
+Hid select_strided(const OpenDataset& d, hid_t file_space, const StridedSlab& slab) {
+  const Shape shape = space_shape(file_space, d.what);
+  const auto& start = slab.start;
+  const auto& count = slab.count;
+  const auto& stride = slab.stride;
+  const std::string described = "Selection start " + list_str(start) + " count " + list_str(count) +
+                                " stride " + list_str(stride);
+  bool fits = start.size() == shape.size() && count.size() == shape.size() &&
+              stride.size() == shape.size() &&
+              element_count(slab.result_shape) == element_count(count);
+  for (std::size_t i = 0; fits && i < shape.size(); ++i)
+    fits = stride[i] >= 1 &&
+           (count[i] == 0 ||
+            (start[i] < shape[i] && (count[i] - 1) <= (shape[i] - 1 - start[i]) / stride[i]));
+  if (!fits)
+    throw ValueError(described + " (result shape " + shape_str(slab.result_shape) +
+                     ") does not fit " + d.what + " of shape " + shape_str(shape));
+  if (!shape.empty() && element_count(count) > 0) {
+    std::vector<hsize_t> s(start.begin(), start.end()), c(count.begin(), count.end()),
+        st(stride.begin(), stride.end());
+    check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, s.data(), st.data(), c.data(), nullptr),
+          "Selecting " + described + " of " + d.what);
+  } else if (!shape.empty()) {
+    check(H5Sselect_none(file_space), "Selecting nothing of " + d.what);
+  }
+  return make_space(slab.result_shape);
+}
+
+// Numeric conversions HDF5 performs itself between native types: integers
+// and floats among themselves, complex compounds member by member.
+bool hdf5_converts(DType from, DType to) {
+  auto real = [](DType t) {
+    return t != DType::boolean && t != DType::complex64 && t != DType::complex128 && !is_string(t);
+  };
+  auto complex = [](DType t) { return t == DType::complex64 || t == DType::complex128; };
+  return from == to || (real(from) && real(to)) || (complex(from) && complex(to));
+}
+
+}  // namespace
+
+Array read_dataset_strided(const fs::path& file, const std::string& dataset_path,
+                           const StridedSlab& slab) {
+  OpenDataset d = open_dataset(file, dataset_path);
+  Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
+  const detail::StoredType stored = detail::stored_type(type.get(), d.what);
+  Hid file_space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
+  Hid mem_space = select_strided(d, file_space.get(), slab);
+  return read_elements(stored, slab.result_shape, [&](hid_t mtype, void* buf) {
+    check(H5Dread(d.dataset.get(), mtype, mem_space.get(), file_space.get(), H5P_DEFAULT, buf),
+          "Reading " + d.what);
+  });
+}
+
+void read_dataset_into(const fs::path& file, const std::string& dataset_path,
+                       const StridedSlab& slab, void* buffer, std::size_t buffer_bytes,
+                       DType mem_dtype) {
+  OpenDataset d = open_dataset(file, dataset_path);
+  Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
+  const detail::StoredType stored = detail::stored_type(type.get(), d.what);
+  const std::string stored_name = dtype_name(stored.dtype, stored.string_size);
+  if (is_string(stored.dtype) || is_string(mem_dtype))
+    throw TypeMismatchError("Cannot read " + d.what + " (" + stored_name + ") into a " +
+                            dtype_name(mem_dtype) + " buffer: buffers hold numbers and bools only");
+  if (!can_cast_safely(stored.dtype, mem_dtype))
+    throw TypeMismatchError("Cannot read " + d.what + " (" + stored_name + ") as " +
+                            dtype_name(mem_dtype) + ": the cast is not safe");
+  Hid file_space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
+  Hid mem_space = select_strided(d, file_space.get(), slab);
+  const std::uint64_t n = element_count(slab.result_shape);
+  const std::uint64_t needed = n * dtype_size(mem_dtype);
+  if (buffer_bytes < needed)
+    throw ValueError("Buffer of " + std::to_string(buffer_bytes) + " bytes is too small for " +
+                     std::to_string(n) + " " + dtype_name(mem_dtype) + " elements (" +
+                     std::to_string(needed) + " bytes) of " + d.what);
+  if (n == 0) return;
+  if (hdf5_converts(stored.dtype, mem_dtype)) {
+    Hid mtype = detail::memory_type(mem_dtype);
+    check(H5Dread(d.dataset.get(), mtype.get(), mem_space.get(), file_space.get(), H5P_DEFAULT,
+                  buffer),
+          "Reading " + d.what);
+    return;
+  }
+  // Enum (bool) and integer-to-compound conversions are not HDF5's: read in
+  // the stored type and let Array do numpy's cast.
+  Array raw = Array::zeros(stored.dtype, slab.result_shape);
+  Hid stype = detail::memory_type(stored.dtype);
+  check(H5Dread(d.dataset.get(), stype.get(), mem_space.get(), file_space.get(), H5P_DEFAULT,
+                raw.bytes().data()),
+        "Reading " + d.what);
+  const Array cast = raw.cast_to(mem_dtype);
+  std::memcpy(buffer, cast.bytes().data(), cast.bytes().size());
 }
 
 DatasetInfo dataset_info(const fs::path& file, const std::string& dataset_path) {

@@ -51,7 +51,10 @@ void EntryArchive::save() {
   }
   // Serialize first: it may write HDF5 and may fail, before any file is touched.
   std::string text = to_json().dump(2) + "\n";
-  auto path = st.context->archive_json_path(upload, *st.metadata.entry_id);
+  write_file_atomically(st.context->archive_json_path(upload, *st.metadata.entry_id), text);
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
   // Same folder as the target, so the rename is atomic.
   auto tmp = path;
   tmp += fmt::format(".tmp-{}", ::getpid());

@@ -69,13 +69,18 @@ Attributes nxdata_attributes(const H5WebAnnotation& a) {
 }
 
 std::string write_quantity(const Section& section, const QuantityDef& quantity, const Array& value,
-                           const std::optional<Unit>& unit) {
+                           const std::optional<Unit>& unit, QuantityMetadata* metadata) {
   const ArchiveState& st = require_hdf5_context(section);
   const std::string& upload = *st.metadata.upload_id;
   const std::string& entry = *st.metadata.entry_id;
   auto file = st.context->archive_hdf5_path(upload, entry);
   std::string path = section.quantity_path(quantity.name());
-  write_dataset(file, hdf5_path(path), value, dataset_attributes(quantity, unit));
+  Attributes attributes = dataset_attributes(quantity, unit);
+  Statistics statistics(value.dtype());
+  statistics.update(value);
+  for (auto& a : statistics_attributes(statistics)) attributes.push_back(std::move(a));
+  write_dataset(file, hdf5_path(path), value, attributes);
+  if (metadata != nullptr) *metadata = read_quantity_metadata(file, hdf5_path(path));
   if (section.def().h5web()) {
     write_group_attributes(file, hdf5_path(section.path()),
                            nxdata_attributes(*section.def().h5web()));
@@ -100,7 +105,11 @@ void link_reference(const Section& section, const QuantityDef& quantity,
   const std::string& upload = *st->metadata.upload_id;
   auto file = st->context->archive_hdf5_path(upload, *st->metadata.entry_id);
   Resolved target = st->context->resolve(reference, upload);
-  std::string link_path = hdf5_path(section.quantity_path(quantity.name()));
+  link_resolved(file, hdf5_path(section.quantity_path(quantity.name())), target);
+}
+
+void link_resolved(const std::filesystem::path& file, const std::string& link_path,
+                   const Resolved& target) {
   std::string target_path = hdf5_path(target.dataset);
   namespace fs = std::filesystem;
   if (fs::weakly_canonical(fs::absolute(target.file)) == fs::weakly_canonical(fs::absolute(file)) &&

@@ -8,6 +8,7 @@
 
 #include "h5archive/array.hpp"
 #include "h5archive/dataset_io.hpp"
+#include "h5archive/quantity_metadata.hpp"
 #include "h5archive/schema.hpp"
 #include "h5archive/staging_area.hpp"
 #include "h5archive/units.hpp"
@@ -39,8 +40,10 @@ Attributes nxdata_attributes(const H5WebAnnotation& annotation);
 /// Writes `value` (already in unit `unit`) as quantity `quantity` of
 /// `section` into the entry's archive HDF5 file, with attributes, and returns
 /// the reference "/uploads/<u>/archive/<e>#<path>".
+/// Statistics of `value` are written as h5archive_* attributes; with
+/// `metadata`, the quantity's metadata is read back into it.
 std::string write_quantity(const Section& section, const QuantityDef& quantity, const Array& value,
-                           const std::optional<Unit>& unit);
+                           const std::optional<Unit>& unit, QuantityMetadata* metadata = nullptr);
 
 /// Writes an external link at the quantity's path in the entry's archive
 /// HDF5 file to the dataset `reference` points to, with a file name relative
@@ -48,6 +51,13 @@ std::string write_quantity(const Section& section, const QuantityDef& quantity, 
 /// quantity's own dataset.
 void link_reference(const Section& section, const QuantityDef& quantity,
                     const std::string& reference);
+
+/// Writes the external link at `link_path` (an HDF5 path) of entry file
+/// `file` to the resolved dataset `target`, with a relative file name; does
+/// nothing when `target` is that very dataset. Shared by link_reference and
+/// the schema-less entry editing of entry_files.
+void link_resolved(const std::filesystem::path& file, const std::string& link_path,
+                   const Resolved& target);
 
 /// `target` relative to folder `from` (both made absolute and canonical as
 /// far as they exist), in generic form: "../raw/external.h5".

@@ -58,6 +58,7 @@ Section::Section(Section&& other) noexcept
       name_in_parent_(std::move(other.name_in_parent_)),
       state_(std::move(other.state_)),
       values_(std::move(other.values_)),
+      metadata_(std::move(other.metadata_)),
       children_(std::move(other.children_)) {
   adopt_children();
 }
@@ -68,6 +69,7 @@ Section& Section::operator=(Section&& other) noexcept {
   name_in_parent_ = std::move(other.name_in_parent_);
   state_ = std::move(other.state_);
   values_ = std::move(other.values_);
+  metadata_ = std::move(other.metadata_);
   children_ = std::move(other.children_);
   adopt_children();
   return *this;
@@ -187,6 +189,7 @@ void Section::set(std::string_view name, std::string value) {
   if (q.kind() == QuantityKind::hdf5_reference) {
     Reference::parse(value);
     detail::link_reference(*this, q, value);
+    metadata_.erase(q.name());  // describes the data an earlier value pointed to
   } else if (q.kind() != QuantityKind::string) {
     throw TypeMismatchError(fmt::format("{} is {}; it cannot take the string '{}'",
                                         quantity_path(name), kind_name(q.kind()), value));
@@ -206,13 +209,72 @@ void Section::set_array(const QuantityDef& q, Array value, std::optional<Unit> u
   } else if (unit) {
     effective = std::move(unit);
   }
-  std::string reference = detail::write_quantity(*this, q, value, effective);
+  QuantityMetadata metadata;
+  std::string reference = detail::write_quantity(*this, q, value, effective, &metadata);
   values_.insert_or_assign(q.name(), std::move(reference));
+  metadata_.insert_or_assign(q.name(), std::move(metadata));
 }
 
 void Section::unset(std::string_view name) {
   def_->quantity_def(name);
   if (auto it = values_.find(name); it != values_.end()) values_.erase(it);
+  if (auto it = metadata_.find(name); it != metadata_.end()) metadata_.erase(it);
+}
+
+const QuantityMetadata* Section::metadata(std::string_view name) const {
+  def_->quantity_def(name);
+  auto it = metadata_.find(name);
+  return it == metadata_.end() ? nullptr : &it->second;
+}
+
+void Section::set_metadata(std::string_view name, std::optional<QuantityMetadata> metadata) {
+  def_->quantity_def(name);
+  if (metadata) {
+    metadata_.insert_or_assign(std::string(name), std::move(*metadata));
+  } else if (auto it = metadata_.find(name); it != metadata_.end()) {
+    metadata_.erase(it);
+  }
+}
+
+QuantityWriter Section::stream(std::string_view name, DType dtype, Extent extent,
+                               WriterOptions options) {
+  const QuantityDef& q = def_->quantity_def(name);
+  if (q.kind() != QuantityKind::hdf5_reference) {
+    throw ValueError(fmt::format("{} is {}; only HDF5Reference quantities can be streamed",
+                                 quantity_path(name), kind_name(q.kind())));
+  }
+  const ArchiveState& st = detail::require_hdf5_context(*this);
+  std::optional<Unit> unit = q.unit();
+  if (options.unit) {
+    Unit given = Unit::parse(*options.unit);
+    if (unit && !(given == *unit)) {
+      throw ValueError(
+          fmt::format("{} is in {}; cannot stream values in {} (no conversion while "
+                      "streaming)",
+                      quantity_path(name), unit->display(), given.display()));
+    }
+    unit = given;
+  }
+  Attributes attributes = detail::dataset_attributes(q, unit);
+  for (auto& a : options.attributes) attributes.push_back(std::move(a));
+  options.attributes = std::move(attributes);
+  options.unit.reset();  // `units` is among the attributes
+  const std::string& upload = *st.metadata.upload_id;
+  const std::string& entry = *st.metadata.entry_id;
+  auto file = st.context->archive_hdf5_path(upload, entry);
+  const std::string path = quantity_path(name);
+  QuantityWriter writer(file, detail::hdf5_path(path), dtype, std::move(extent),
+                        std::move(options));
+  std::string reference = Reference::archive(upload, entry, path).str();
+  writer.on_finish([this, file, quantity = q.name(), reference](const QuantityMetadata& md) {
+    if (def_->h5web()) {
+      write_group_attributes(file, detail::hdf5_path(this->path()),
+                             detail::nxdata_attributes(*def_->h5web()));
+    }
+    values_.insert_or_assign(quantity, reference);
+    metadata_.insert_or_assign(quantity, md);
+  });
+  return writer;
 }
 
 void Section::store(std::string_view name, QuantityValue value) {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -21,11 +22,29 @@ constexpr std::string_view kUploads = "/uploads/";
 constexpr std::size_t kMaxIdLength = 255;
 // Bounds symbolic link chains, like the kernel's ELOOP limit.
 constexpr int kMaxSymlinkHops = 40;
+// Linux's NAME_MAX and PATH_MAX (less the terminating NUL).
+constexpr std::size_t kMaxNameLength = 255;
+constexpr std::size_t kMaxPathLength = 4095;
+
+// User input as it appears in messages: a NUL byte would end the message
+// (what() is a C string) and a 64 KiB name would drown it.
+std::string printable(std::string_view input) {
+  constexpr std::size_t kShown = 1024;
+  std::string out;
+  for (char c : input.substr(0, kShown)) {
+    if (c == '\0')
+      out += "\\0";
+    else
+      out += c;
+  }
+  if (input.size() > kShown) out += fmt::format("... ({} bytes)", input.size());
+  return out;
+}
 
 // Empty when `id` is acceptable, else the reason, worded for a user.
 std::string id_problem(std::string_view id, std::string_view what) {
   const auto invalid = [&](std::string_view why) {
-    return fmt::format("Invalid {} '{}' ({})", what, id, why);
+    return fmt::format("Invalid {} '{}' ({})", what, printable(id), why);
   };
   if (id.empty()) return invalid("must not be empty");
   if (id.size() > kMaxIdLength)
@@ -49,13 +68,20 @@ void check_id(std::string_view culprit, std::string_view id, std::string_view wh
   }
 }
 
+bool is_within(const fs::path& inner, const fs::path& outer);
+
 // Resolves every symbolic link in `path` (absolute, any component may be
 // missing), like `realpath -m`: missing components are kept lexically, and a
 // dangling link is followed to where it points, since creating a file through
-// it would land there.
-fs::path resolve_links(const fs::path& path, int& hops) {
+// it would land there. With `bounds` non-empty, a link whose target lies
+// outside every bound is not followed further: the result (target plus the
+// remaining components) is then already outside, and the resolver never so
+// much as stat()s a path outside the upload.
+fs::path resolve_links(const fs::path& path, int& hops, const std::vector<fs::path>& bounds) {
   fs::path current = path.root_path();
-  for (const auto& part : path.relative_path()) {
+  const fs::path relative = path.relative_path();
+  for (auto it = relative.begin(); it != relative.end(); ++it) {
+    const fs::path& part = *it;
     if (part.empty() || part == ".") continue;
     if (part == "..") {
       current = current.parent_path();
@@ -71,16 +97,23 @@ fs::path resolve_links(const fs::path& path, int& hops) {
       if (ec)
         throw ResolveError(
             fmt::format("cannot read symbolic link {}: {}", next.string(), ec.message()));
-      next = resolve_links(target.is_absolute() ? target : current / target, hops);
+      target = (target.is_absolute() ? target : current / target).lexically_normal();
+      if (!bounds.empty() && std::none_of(bounds.begin(), bounds.end(), [&](const fs::path& b) {
+            return is_within(target, b);
+          })) {
+        for (++it; it != relative.end(); ++it) target /= *it;
+        return target.lexically_normal();
+      }
+      next = resolve_links(target, hops, bounds);
     }
     current = std::move(next);
   }
   return current;
 }
 
-fs::path resolve_links(const fs::path& path) {
+fs::path resolve_links(const fs::path& path, const std::vector<fs::path>& bounds = {}) {
   int hops = 0;
-  return resolve_links(fs::absolute(path).lexically_normal(), hops);
+  return resolve_links(fs::absolute(path).lexically_normal(), hops, bounds);
 }
 
 bool is_within(const fs::path& inner, const fs::path& outer) {
@@ -100,8 +133,8 @@ void check_links_stay_inside(std::string_view culprit, const fs::path& candidate
   fs::path resolved;
   fs::path base;
   try {
-    resolved = resolve_links(candidate);
     base = resolve_links(upload_dir);
+    resolved = resolve_links(candidate, {fs::absolute(upload_dir).lexically_normal(), base});
   } catch (const ResolveError& e) {
     throw SecurityError(fmt::format("{}: {}", culprit, e.what()));
   }
@@ -118,6 +151,41 @@ void check_upload_exists(std::string_view culprit, const fs::path& upload_dir,
   if (!fs::is_directory(upload_dir, ec)) {
     throw ResolveError(fmt::format("{}: unknown upload '{}' (no folder {})", culprit, upload_id,
                                    upload_dir.string()));
+  }
+}
+
+// The OS would silently cut a name at its first NUL byte, so the file opened
+// would not be the file checked; over-long names fail later with a vaguer
+// message. Both are refused here, naming the reason.
+void check_os_name(std::string_view culprit, std::string_view relative) {
+  if (relative.find('\0') != std::string_view::npos) {
+    throw ResolveError(fmt::format("{}: file path contains a NUL byte", culprit));
+  }
+  for (const auto& part : fs::path(relative)) {
+    if (part.native().size() > kMaxNameLength) {
+      throw ResolveError(fmt::format("{}: path component of {} bytes is longer than {} bytes",
+                                     culprit, part.native().size(), kMaxNameLength));
+    }
+  }
+  if (relative.size() > kMaxPathLength) {
+    throw ResolveError(fmt::format("{}: file path of {} bytes is longer than {} bytes", culprit,
+                                   relative.size(), kMaxPathLength));
+  }
+}
+
+// A folder where a file is expected would only fail later, in HDF5, with a
+// message that does not say why.
+void check_not_folder(std::string_view culprit, const fs::path& file) {
+  std::error_code ec;
+  if (fs::is_directory(file, ec)) {
+    throw ResolveError(fmt::format("{}: {} is a folder, not a file", culprit, file.string()));
+  }
+}
+
+// A NUL byte anywhere would cut the name or dataset path HDF5 sees.
+void check_no_nul(std::string_view culprit, std::string_view input) {
+  if (input.find('\0') != std::string_view::npos) {
+    throw ResolveError(fmt::format("{}: contains a NUL byte", culprit));
   }
 }
 
@@ -188,6 +256,7 @@ fs::path checked_raw_path(const StagingArea& area, std::string_view culprit,
   check_upload_exists(culprit, upload, upload_id);
   const fs::path rel(relative);
   if (relative.empty()) throw ResolveError(fmt::format("{}: empty raw file path", culprit));
+  check_os_name(culprit, relative);
   if (rel.is_absolute() || rel.has_root_path()) {
     throw SecurityError(fmt::format(
         "{}: absolute path '{}' is not allowed (raw files are relative to raw/ of upload '{}')",
@@ -207,6 +276,7 @@ fs::path checked_raw_path(const StagingArea& area, std::string_view culprit,
   }
   const fs::path candidate = upload / "raw" / normal;
   check_links_stay_inside(culprit, candidate, upload, upload_id);
+  check_not_folder(culprit, candidate);
   return candidate;
 }
 
@@ -218,14 +288,16 @@ fs::path checked_archive_path(const StagingArea& area, std::string_view culprit,
   check_upload_exists(culprit, upload, upload_id);
   fs::path file = area.archive_hdf5_path(upload_id, entry_id);
   check_links_stay_inside(culprit, file, upload, upload_id);
+  check_not_folder(culprit, file);
   return file;
 }
 
 }  // namespace
 
 fs::path StagingArea::raw_file_path(std::string_view upload_id, std::string_view relative) const {
-  return checked_raw_path(*this, fmt::format("Raw file '{}' of upload '{}'", relative, upload_id),
-                          upload_id, relative);
+  return checked_raw_path(
+      *this, fmt::format("Raw file '{}' of upload '{}'", printable(relative), printable(upload_id)),
+      upload_id, relative);
 }
 
 fs::path StagingArea::add_raw_file(std::string_view upload_id, std::string_view relative,
@@ -244,7 +316,8 @@ fs::path StagingArea::add_raw_file(std::string_view upload_id, std::string_view 
 Resolved StagingArea::resolve(std::string_view reference,
                               std::optional<std::string_view> current_upload) const {
   const Reference ref = Reference::parse(reference);
-  const std::string culprit = fmt::format("Reference '{}'", reference);
+  const std::string culprit = fmt::format("Reference '{}'", printable(reference));
+  check_no_nul(culprit, reference);
   Resolved out;
   out.dataset = ref.path;
   if (!ref.upload_id) {
@@ -277,7 +350,8 @@ std::optional<Resolved> StagingArea::resolve_name(std::string_view name) const {
   if (!name.starts_with(kUploads)) return std::nullopt;
   if (name.find('#') != std::string_view::npos) return resolve(name);
 
-  const std::string culprit = fmt::format("'{}'", name);
+  const std::string culprit = fmt::format("'{}'", printable(name));
+  check_no_nul(culprit, name);
   const auto expected = [&](std::string_view why) {
     return ResolveError(fmt::format(
         "{}: {} (expected /uploads/<upload>/archive/<entry> or /uploads/<upload>/raw/<path>)",

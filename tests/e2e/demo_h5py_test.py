@@ -30,7 +30,11 @@ def main() -> int:
             value = f["/data/value"]
             assert value.dtype == np.float64, value.dtype
             np.testing.assert_array_equal(value[()], np.eye(5))
-            assert dict(value.attrs) == {"long_name": "value"}, dict(value.attrs)
+            attrs = dict(value.attrs)
+            assert attrs.pop("long_name") == "value", attrs
+            # Metadata of the large quantity, computed as the data passed.
+            assert attrs == {"h5archive_count": 25, "h5archive_nan_count": 0, "h5archive_min": 0.0,
+                             "h5archive_max": 1.0, "h5archive_mean": 0.2}, attrs
             assert "units" not in value.attrs
             assert len(f["/data"].attrs) == 0, dict(f["/data"].attrs)
             link = f["/data"].get("value_external", getlink=True)
@@ -47,6 +51,11 @@ def main() -> int:
                 "m_def": "LargeData",
                 "value": "/uploads/test_upload/archive/test_entry#/data/value",
                 "value_external": "external.h5#/path/to/data",
+                "m_hdf5": {"value": {
+                    "shape": [5, 5], "dtype": "float64", "chunks": None,
+                    "compression": {"filter": "none"},
+                    "statistics": {"count": 25, "nan_count": 0, "min": 0.0, "max": 1.0,
+                                   "mean": 0.2}}},
             },
         }, archive
     finally:

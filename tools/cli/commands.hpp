@@ -3,15 +3,25 @@
 // exit codes (0 ok, 1 error, 2 usage).
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "h5archive/staging_area.hpp"
 
 namespace h5archive::cli {
+
+/// A command line that parses but cannot be run as asked (e.g. binary output
+/// to a terminal): main() prints it like other errors and exits with 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 /// Options every subcommand shares (given before or after the subcommand).
 struct GlobalOptions {
@@ -33,5 +43,76 @@ struct ResolveOptions {
 };
 CLI::App* add_resolve_command(CLI::App& app, ResolveOptions& options);
 int run_resolve(const GlobalOptions& global, const ResolveOptions& options, std::ostream& out);
+
+/// `h5archive ls NAME-or-REF [--upload U]`: the tree of HDF5 quantities.
+struct LsOptions {
+  std::string target;
+  std::optional<std::string> upload;
+};
+CLI::App* add_ls_command(CLI::App& app, LsOptions& options);
+int run_ls(const GlobalOptions& global, const LsOptions& options, std::ostream& out);
+
+/// `h5archive info REF [--upload U] [--json]`: a quantity's metadata.
+struct InfoOptions {
+  std::string reference;
+  std::optional<std::string> upload;
+  bool json = false;
+};
+CLI::App* add_info_command(CLI::App& app, InfoOptions& options);
+int run_info(const GlobalOptions& global, const InfoOptions& options, std::ostream& out);
+
+/// `h5archive get REF [--slice S] [--format F] [-o FILE]`: a quantity's values.
+struct GetOptions {
+  std::string reference;
+  std::optional<std::string> upload;
+  std::string slice;
+  std::optional<std::string> format;  ///< npy, csv or json
+  std::optional<std::string> output;  ///< -o FILE; stdout if absent
+};
+CLI::App* add_get_command(CLI::App& app, GetOptions& options);
+int run_get(const GlobalOptions& global, const GetOptions& options, std::ostream& out);
+
+/// `h5archive put UPLOAD ENTRY ARCHIVE_PATH FILE.npy ...`: streams a .npy file
+/// into an entry.
+struct PutOptions {
+  std::string upload;
+  std::string entry;
+  std::string archive_path;
+  std::string npy_file;
+  std::optional<std::string> unit;
+  std::vector<std::uint64_t> chunks;
+  std::string compress = "none";
+  unsigned level = 4;
+  double block_mib = 16;
+  std::optional<bool> progress;  ///< --progress / --no-progress; isatty(2) if unset
+};
+CLI::App* add_put_command(CLI::App& app, PutOptions& options);
+int run_put(const GlobalOptions& global, const PutOptions& options, std::ostream& out);
+
+/// `h5archive link UPLOAD ENTRY ARCHIVE_PATH REF`: sets a quantity to a reference.
+struct LinkOptions {
+  std::string upload;
+  std::string entry;
+  std::string archive_path;
+  std::string reference;
+};
+CLI::App* add_link_command(CLI::App& app, LinkOptions& options);
+int run_link(const GlobalOptions& global, const LinkOptions& options, std::ostream& out);
+
+/// `h5archive check UPLOAD [ENTRY]`: every reference resolves to a dataset.
+struct CheckOptions {
+  std::string upload;
+  std::string entry;
+};
+CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
+int run_check(const GlobalOptions& global, const CheckOptions& options, std::ostream& out,
+              std::ostream& err);
+
+/// `h5archive env [--upload U]`: shell lines selecting the connector.
+struct EnvOptions {
+  std::optional<std::string> upload;
+};
+CLI::App* add_env_command(CLI::App& app, EnvOptions& options);
+int run_env(const GlobalOptions& global, const EnvOptions& options, std::ostream& out);
 
 }  // namespace h5archive::cli

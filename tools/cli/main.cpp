@@ -31,11 +31,25 @@ int main(int argc, char** argv) {
   app.add_option("--prefix-size", global.prefix_size,
                  "Length of the shard folder taken from the upload id (0 = none)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 255));
 
   ResolveOptions resolve;
+  LsOptions ls;
+  InfoOptions info;
+  GetOptions get;
+  PutOptions put;
+  LinkOptions link;
+  CheckOptions check;
+  EnvOptions env;
   CLI::App* demo_cmd = add_demo_command(app);
   CLI::App* resolve_cmd = add_resolve_command(app, resolve);
+  CLI::App* ls_cmd = add_ls_command(app, ls);
+  CLI::App* info_cmd = add_info_command(app, info);
+  CLI::App* get_cmd = add_get_command(app, get);
+  CLI::App* put_cmd = add_put_command(app, put);
+  CLI::App* link_cmd = add_link_command(app, link);
+  CLI::App* check_cmd = add_check_command(app, check);
+  CLI::App* env_cmd = add_env_command(app, env);
 
   try {
     app.parse(argc, argv);
@@ -49,6 +63,16 @@ int main(int argc, char** argv) {
   try {
     if (demo_cmd->parsed()) return run_demo(global, std::cout);
     if (resolve_cmd->parsed()) return run_resolve(global, resolve, std::cout);
+    if (ls_cmd->parsed()) return run_ls(global, ls, std::cout);
+    if (info_cmd->parsed()) return run_info(global, info, std::cout);
+    if (get_cmd->parsed()) return run_get(global, get, std::cout);
+    if (put_cmd->parsed()) return run_put(global, put, std::cout);
+    if (link_cmd->parsed()) return run_link(global, link, std::cout);
+    if (check_cmd->parsed()) return run_check(global, check, std::cout, std::cerr);
+    if (env_cmd->parsed()) return run_env(global, env, std::cout);
+  } catch (const UsageError& e) {
+    std::cerr << "h5archive: error: " << e.what() << "\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "h5archive: error: " << e.what() << "\n";
     return 1;

@@ -35,7 +35,8 @@ int run_resolve(const GlobalOptions& global, const ResolveOptions& options, std:
   j["path"] = ref.path;
   j["os_path"] = r.file.string();
   j["dataset"] = r.dataset;
-  out << j.dump(2) << "\n";
+  // File names need not be UTF-8; JSON strings must be: replace, don't throw.
+  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return 0;
 }
 

@@ -66,6 +66,35 @@ Array read_dataset(const std::filesystem::path& file, const std::string& dataset
 Array read_dataset_as(const std::filesystem::path& file, const std::string& dataset_path,
                       DType expected, const std::optional<Hyperslab>& slab = std::nullopt);
 
+/// A strided hyperslab (numpy's `start:stop:step` on every axis) and the
+/// shape the selected elements are returned in: it has the same element count
+/// as `count` but may drop axes (an integer index) or be 0-d. Built by
+/// resolve() in selection.hpp; every vector has the dataset's rank.
+struct StridedSlab {
+  std::vector<std::uint64_t> start;
+  std::vector<std::uint64_t> count;
+  std::vector<std::uint64_t> stride;  ///< >= 1 on every axis
+  Shape result_shape;
+};
+
+/// Reads the elements of `slab` in the stored dtype (strings too) with one
+/// strided HDF5 hyperslab selection. ValueError names the slab, dataset and
+/// shape if it does not fit; NotFoundError as read_dataset().
+Array read_dataset_strided(const std::filesystem::path& file, const std::string& dataset_path,
+                           const StridedSlab& slab);
+
+/// Reads the elements of `slab` straight into `buffer` (row-major, native
+/// byte order, `mem_dtype` elements; bool as one byte 0/1) with no
+/// intermediate copy when HDF5 converts the stored type itself (same type,
+/// integer/float widening, complex widening). Other safe casts (bool or
+/// integer to complex, bool to a number) go through one temporary of the
+/// slab's size. Numeric and bool only: TypeMismatchError for string datasets
+/// or `mem_dtype`s, or unless can_cast_safely(stored, mem_dtype), naming both
+/// dtypes; ValueError naming both sizes if `buffer_bytes` is too small.
+void read_dataset_into(const std::filesystem::path& file, const std::string& dataset_path,
+                       const StridedSlab& slab, void* buffer, std::size_t buffer_bytes,
+                       DType mem_dtype);
+
 /// Shape and dtype of a stored dataset without reading its data.
 struct DatasetInfo {
   Shape shape;

@@ -24,6 +24,11 @@ struct EntryMetadata {
   std::optional<std::string> mainfile;
 };
 
+/// Writes `text` to `path` atomically: a temporary file in the same folder,
+/// then a rename, so readers see the old or the new content, never a part.
+/// Error naming the file on failure (the old file is then unchanged).
+void write_file_atomically(const std::filesystem::path& path, const std::string& text);
+
 /// Shared by every section of one archive: what HDF5 assignments need.
 struct ArchiveState {
   EntryMetadata metadata;

@@ -14,6 +14,8 @@
 
 #include "h5archive/array.hpp"
 #include "h5archive/dataset_io.hpp"
+#include "h5archive/quantity_metadata.hpp"
+#include "h5archive/quantity_writer.hpp"
 #include "h5archive/schema.hpp"
 #include "h5archive/units.hpp"
 
@@ -126,6 +128,25 @@ class Section {
   Array read_as(std::string_view name, DType expected,
                 const std::optional<Hyperslab>& slab = std::nullopt) const;
 
+  // ---- large quantities ---------------------------------------------------
+
+  /// Metadata recorded for HDF5 quantity `name` (when an array was assigned,
+  /// streamed or serialized in this session, or loaded from the JSON's
+  /// "m_hdf5"); nullptr if none. Cleared when a reference string is assigned.
+  const QuantityMetadata* metadata(std::string_view name) const;
+  /// Records (or with nullopt drops) metadata; used by serialization.
+  void set_metadata(std::string_view name, std::optional<QuantityMetadata> metadata);
+
+  /// Streams HDF5Reference quantity `name` into the entry's archive HDF5 file
+  /// at its path: a QuantityWriter whose finish() sets the value to the same
+  /// reference string an assigned array gets and records the metadata. Same
+  /// preconditions and messages as assigning an array (context, ids); `units`
+  /// and `long_name` as for an assigned array (options.unit must equal the
+  /// definition's unit if both are set: no conversion while streaming).
+  /// ValueError for a quantity that is not an HDF5Reference.
+  QuantityWriter stream(std::string_view name, DType dtype, Extent extent,
+                        WriterOptions options = {});
+
   // ---- sub-sections -------------------------------------------------------
 
   /// The single (non-repeating) sub-section `name`, created if missing.
@@ -167,6 +188,7 @@ class Section {
   std::string name_in_parent_;
   std::shared_ptr<ArchiveState> state_;  // set on the root only
   std::map<std::string, QuantityValue, std::less<>> values_;
+  std::map<std::string, QuantityMetadata, std::less<>> metadata_;
   std::map<std::string, std::vector<std::unique_ptr<Section>>, std::less<>> children_;
 };
 

@@ -25,9 +25,9 @@ enum class Directory { raw, archive };
 
 /// The outcome of resolving a reference or a name.
 struct Resolved {
-  std::filesystem::path file;       ///< OS path of the HDF5 file (may not exist yet)
-  std::string dataset;              ///< dataset path inside it; empty for a bare name
-  std::string upload_id;            ///< the upload the file belongs to
+  std::filesystem::path file;  ///< OS path of the HDF5 file (may not exist yet)
+  std::string dataset;         ///< dataset path inside it; empty for a bare name
+  std::string upload_id;       ///< the upload the file belongs to
   Directory directory = Directory::raw;
 };
 
@@ -46,8 +46,10 @@ class StagingArea {
   std::filesystem::path raw_dir(std::string_view upload_id) const;
   std::filesystem::path archive_dir(std::string_view upload_id) const;
   /// `archive/<entry>.h5` and `archive/<entry>.json` (both ids validated).
-  std::filesystem::path archive_hdf5_path(std::string_view upload_id, std::string_view entry_id) const;
-  std::filesystem::path archive_json_path(std::string_view upload_id, std::string_view entry_id) const;
+  std::filesystem::path archive_hdf5_path(std::string_view upload_id,
+                                          std::string_view entry_id) const;
+  std::filesystem::path archive_json_path(std::string_view upload_id,
+                                          std::string_view entry_id) const;
 
   /// Whether the upload's folder exists; throws ResolveError for an unsafe id.
   bool has_upload(std::string_view upload_id) const;

@@ -1,0 +1,130 @@
+// Streaming writes of one large quantity: a chunked HDF5 dataset filled block
+// by block, with memory bounded by the block size, statistics gathered as the
+// data passes, and its metadata recorded when it is finished.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "h5archive/array.hpp"
+#include "h5archive/dataset_io.hpp"
+#include "h5archive/quantity_metadata.hpp"
+
+namespace h5archive {
+
+/// The shape of a streamed quantity: a known extent, or an unlimited first
+/// axis that starts at 0 rows and grows with each append.
+struct Extent {
+  Shape shape;  ///< full shape; with `unlimited_rows`, shape[0] is ignored (0)
+  bool unlimited_rows = false;
+
+  /// A dataset of exactly `shape` (rank 0 allowed: a scalar).
+  static Extent fixed(Shape shape) { return {std::move(shape), false}; }
+  /// (None, trailing...): rows are appended.
+  static Extent unlimited(Shape trailing = {});
+  /// "(None, 3)" or "(10, 3)".
+  std::string str() const;
+};
+
+/// How a new dataset is laid out. Ignored for an existing dataset, which
+/// keeps its layout (only shape and dtype are checked).
+struct WriterOptions {
+  /// Chunk shape; default about 1 MiB per chunk (see default_chunks()).
+  std::optional<Shape> chunks;
+  /// Compression::deflate(level, shuffle) or none (the default). Refused with
+  /// ValueError naming the filter if this HDF5 build lacks it.
+  Compression compression;
+  /// Written as the `units` attribute ("" = dimensionless) if set.
+  std::optional<std::string> unit;
+  /// More attributes for the dataset (e.g. long_name), written at finish().
+  Attributes attributes;
+  /// HDF5 chunk cache of the dataset: what bounds HDF5's own memory use.
+  std::size_t chunk_cache_bytes = 4u << 20;
+};
+
+/// About 1 MiB chunks for `extent` of `dtype`: whole rows of the trailing
+/// dimensions, as many as fit in 1 MiB (at least 1, at most the extent's
+/// rows when known); if one row is larger, trailing dimensions are halved
+/// from the left until the chunk fits. No dimension is ever 0.
+Shape default_chunks(DType dtype, const Extent& extent);
+
+/// Writes one dataset block by block. Not copyable; movable.
+///
+/// If the dataset exists, NOMAD's reassignment rules apply (the same as
+/// write_dataset's): a known extent must equal the stored shape, an unlimited
+/// one needs an extendable dataset with the same trailing shape
+/// (TypeMismatchError "Shapes do not match (existing (4, 3) vs new (None, 2))
+/// for dataset ..."); the dtype must cast safely into the stored dtype, which
+/// is kept. Old h5archive_* statistics attributes are removed before the
+/// first write. Streaming supports numeric, bool and complex dtypes (strings:
+/// ValueError; assign them as an Array).
+///
+/// Memory: nothing but the block being written (and its cast, if its dtype
+/// differs from the stored one) and HDF5's chunk cache is held.
+class QuantityWriter {
+ public:
+  /// Opens or creates the dataset at `dataset_path` in `file` (created if
+  /// missing; its folder must exist). Intermediate groups are created.
+  QuantityWriter(const std::filesystem::path& file, const std::string& dataset_path, DType dtype,
+                 Extent extent, WriterOptions options = {});
+  QuantityWriter(QuantityWriter&&) noexcept;
+  QuantityWriter& operator=(QuantityWriter&&) noexcept;
+  QuantityWriter(const QuantityWriter&) = delete;
+  QuantityWriter& operator=(const QuantityWriter&) = delete;
+  /// Closes the dataset and file without throwing if finish() was not called
+  /// (what was written stays; statistics are not recorded).
+  ~QuantityWriter();
+
+  /// Appends `block` along the first axis. Its trailing shape must be the
+  /// dataset's (TypeMismatchError naming both shapes; a block of rank one
+  /// less is one row) and its dtype must cast safely into the stored one. With
+  /// a known extent, rows go to the next unwritten rows (ValueError past the end).
+  void append(const Array& block);
+  /// The same from raw memory laid out as an Array of `dtype` and `shape`
+  /// would be (no copy when dtype is the stored one): for .npy streaming.
+  void append(const void* data, const Shape& shape, DType dtype);
+
+  /// Writes `block` at `offset` (one start index per dimension). The
+  /// selection must lie within the current extent (ValueError naming the
+  /// selection and the shape); an unlimited dataset grows only by append().
+  void write(const Array& block, const std::vector<std::uint64_t>& offset);
+  void write(const void* data, const Shape& shape, DType dtype,
+             const std::vector<std::uint64_t>& offset);
+
+  /// Rows appended so far (first-axis position of the next append).
+  std::uint64_t rows() const;
+  /// The dataset's current shape.
+  Shape shape() const;
+  /// Statistics so far (exact after appends only; see finish()).
+  const Statistics& statistics() const;
+
+  /// Writes the statistics, `units` and extra attributes, shrinks a reassigned
+  /// unlimited dataset to the rows written, closes the file and returns the
+  /// metadata as read back from it. When hyperslab writes happened, or a
+  /// known extent was not filled by appends, the statistics are computed by
+  /// reading the dataset back in bounded blocks. Throws on failure (the
+  /// writer is closed either way).
+  QuantityMetadata finish();
+  /// Closes the writer and removes the dataset if this writer created it.
+  /// Never throws.
+  void abort() noexcept;
+
+  /// Called by finish() with the metadata, before it returns (used to record
+  /// the quantity in an entry archive).
+  void on_finish(std::function<void(const QuantityMetadata&)> callback);
+
+  const std::filesystem::path& file() const;
+  const std::string& dataset_path() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  State& live(const char* operation) const;
+};
+
+}  // namespace h5archive

@@ -1,0 +1,221 @@
+// Schema-less editing of an entry's archive JSON and HDF5 files.
+#include "h5archive/entry_files.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "h5archive/entry_archive.hpp"
+#include "h5archive/errors.hpp"
+#include "h5archive/reference.hpp"
+#include "hdf5_quantity.hpp"
+
+namespace h5archive::entry_files {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+bool is_index(const std::string& part) {
+  return !part.empty() &&
+         std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::vector<std::string> split(std::string_view path) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    if (end > start) parts.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+std::string join(const std::vector<std::string>& parts, std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) s += "/" + parts[i];
+  return s.empty() ? "/" : s;
+}
+
+// The JSON object that holds the quantity at `parts` (created on the way),
+// checked before any file is written. `archive` is a copy the caller saves.
+json& parent_object(json& archive, const std::vector<std::string>& parts,
+                    std::string_view archive_path) {
+  auto bad = [&](const std::string& why) {
+    return ValueError(fmt::format("Invalid archive path \"{}\": {}", archive_path, why));
+  };
+  if (parts.empty()) throw bad("it names no quantity");
+  if (parts.front() == "metadata") throw bad("the metadata section holds no HDF5 quantities");
+  const std::string& name = parts.back();
+  if (is_index(name) || name == "m_def" || name == "m_hdf5")
+    throw bad("\"" + name + "\" cannot be a quantity name");
+  json* node = &archive;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    const std::string& part = parts[i];
+    const bool next_is_index = i + 2 < parts.size() && is_index(parts[i + 1]);
+    if (is_index(part)) {
+      if (!node->is_array()) throw bad(join(parts, i) + " is not a list");
+      const std::size_t index = std::stoull(part);
+      if (index > node->size())
+        throw bad(fmt::format("{} has {} element(s); index {} is beyond its end", join(parts, i),
+                              node->size(), index));
+      if (index == node->size()) node->push_back(next_is_index ? json::array() : json::object());
+      node = &(*node)[index];
+    } else {
+      if (!node->is_object()) throw bad(join(parts, i) + " is not an object");
+      if (!node->contains(part) || (*node)[part].is_null())
+        (*node)[part] = next_is_index ? json::array() : json::object();
+      node = &(*node)[part];
+    }
+    if (!node->is_object() && !node->is_array())
+      throw bad(join(parts, i + 1) + " holds a value, not a section");
+  }
+  if (!node->is_object()) throw bad(join(parts, parts.size() - 1) + " is not an object");
+  return *node;
+}
+
+void collect(const json& node, const std::string& path, std::vector<FoundReference>& out) {
+  if (node.is_string()) {
+    const auto& s = node.get_ref<const std::string&>();
+    if (Reference::match(s)) out.push_back({path.empty() ? "/" : path, s});
+  } else if (node.is_object()) {
+    for (const auto& [key, value] : node.items()) {
+      if (key == "metadata" || key == "m_hdf5" || key == "m_def") continue;
+      collect(value, path + "/" + key, out);
+    }
+  } else if (node.is_array()) {
+    for (std::size_t i = 0; i < node.size(); ++i)
+      collect(node[i], path + "/" + std::to_string(i), out);
+  }
+}
+
+void require_upload(const StagingArea& area, std::string_view upload) {
+  if (!area.has_upload(upload))
+    throw NotFoundError(
+        fmt::format("Upload {} does not exist in {}", upload, area.root().string()));
+}
+
+}  // namespace
+
+json load_entry(const StagingArea& area, std::string_view upload, std::string_view entry) {
+  require_upload(area, upload);
+  const fs::path path = area.archive_json_path(upload, entry);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return json{
+        {"metadata", {{"upload_id", std::string(upload)}, {"entry_id", std::string(entry)}}},
+        {"data", json::object()}};
+  }
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::exception& e) {
+    throw ValueError(fmt::format("{} is not valid JSON: {}", path.string(), e.what()));
+  }
+  if (!j.is_object())
+    throw ValueError(fmt::format("{} does not hold a JSON object", path.string()));
+  return j;
+}
+
+void save_entry(const StagingArea& area, std::string_view upload, std::string_view entry,
+                const json& archive) {
+  require_upload(area, upload);
+  fs::create_directories(area.archive_dir(upload));
+  write_file_atomically(area.archive_json_path(upload, entry), archive.dump(2) + "\n");
+}
+
+std::vector<std::string> list_entries(const StagingArea& area, std::string_view upload) {
+  require_upload(area, upload);
+  std::vector<std::string> entries;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(area.archive_dir(upload), ec)) {
+    if (e.path().extension() == ".json") entries.push_back(e.path().stem().string());
+  }
+  std::sort(entries.begin(), entries.end());
+  return entries;
+}
+
+QuantityMetadata put_quantity(const StagingArea& area, std::string_view upload,
+                              std::string_view entry, std::string_view archive_path, DType dtype,
+                              const Extent& extent, const WriterOptions& options,
+                              const BlockSource& source) {
+  json archive = load_entry(area, upload, entry);
+  const auto parts = split(archive_path);
+  json& parent = parent_object(archive, parts, archive_path);
+  const std::string path = join(parts, parts.size());
+  fs::create_directories(area.archive_dir(upload));
+  QuantityWriter writer(area.archive_hdf5_path(upload, entry), path, dtype, extent, options);
+  QuantityMetadata md;
+  try {
+    source(writer);
+    md = writer.finish();
+  } catch (...) {
+    writer.abort();
+    throw;
+  }
+  parent[parts.back()] = Reference::archive(std::string(upload), std::string(entry), path).str();
+  parent["m_hdf5"][parts.back()] = md.to_json();
+  save_entry(area, upload, entry, archive);
+  return md;
+}
+
+void link_quantity(const StagingArea& area, std::string_view upload, std::string_view entry,
+                   std::string_view archive_path, std::string_view reference) {
+  Reference::parse(reference);
+  json archive = load_entry(area, upload, entry);
+  const auto parts = split(archive_path);
+  json& parent = parent_object(archive, parts, archive_path);
+  const Resolved target = area.resolve(reference, upload);
+  dataset_info(target.file, target.dataset);  // must exist: NotFoundError names it
+  fs::create_directories(area.archive_dir(upload));
+  detail::link_resolved(area.archive_hdf5_path(upload, entry), join(parts, parts.size()), target);
+  parent[parts.back()] = std::string(reference);
+  if (auto it = parent.find("m_hdf5"); it != parent.end() && it->is_object()) {
+    it->erase(parts.back());
+    if (it->empty()) parent.erase("m_hdf5");
+  }
+  save_entry(area, upload, entry, archive);
+}
+
+std::vector<FoundReference> list_references(const json& archive) {
+  std::vector<FoundReference> out;
+  collect(archive, "", out);
+  return out;
+}
+
+std::vector<FoundReference> list_references(const StagingArea& area, std::string_view upload,
+                                            std::string_view entry) {
+  const fs::path path = area.archive_json_path(upload, entry);
+  if (!fs::exists(path))
+    throw NotFoundError(fmt::format("Entry {} of upload {} has no archive: {} does not exist",
+                                    entry, upload, path.string()));
+  return list_references(load_entry(area, upload, entry));
+}
+
+std::vector<BrokenReference> check_references(const StagingArea& area, std::string_view upload,
+                                              std::string_view entry) {
+  std::vector<std::string> entries;
+  if (entry.empty()) {
+    entries = list_entries(area, upload);
+  } else {
+    entries.emplace_back(entry);
+  }
+  std::vector<BrokenReference> broken;
+  for (const auto& e : entries) {
+    for (auto& found : list_references(area, upload, e)) {
+      try {
+        const Resolved r = area.resolve(found.reference, upload);
+        dataset_info(r.file, r.dataset);
+      } catch (const Error& err) {
+        broken.push_back(
+            {e, std::move(found.archive_path), std::move(found.reference), err.what()});
+      }
+    }
+  }
+  return broken;
+}
+
+}  // namespace h5archive::entry_files

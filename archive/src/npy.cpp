@@ -1,0 +1,723 @@
+// The .npy format: a magic string, a version, a header length, a Python dict
+// literal {'descr': ..., 'fortran_order': ..., 'shape': (...)} padded with
+// spaces to a multiple of 64 bytes, then the raw elements.
+#include "h5archive/npy.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <system_error>
+#include <utility>
+
+namespace h5archive {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kMagic[] = "\x93NUMPY";
+constexpr std::size_t kMagicSize = 6;
+constexpr std::size_t kAlign = 64;
+
+std::string quoted(const fs::path& path) { return path.string(); }
+
+[[noreturn]] void bad_file(const fs::path& path, const std::string& why) {
+  throw ValueError("Invalid .npy file " + quoted(path) + ": " + why);
+}
+
+// ---------------------------------------------------------------- files
+
+struct FileCloser {
+  void operator()(std::FILE* f) const {
+    if (f != nullptr) std::fclose(f);
+  }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
+
+FilePtr open_for_reading(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw NotFoundError("File " + quoted(path) + " not found");
+  FilePtr f(std::fopen(path.c_str(), "rb"));
+  if (!f) throw NotFoundError("Cannot open " + quoted(path) + ": " + std::strerror(errno));
+  return f;
+}
+
+// ---------------------------------------------------------------- dtypes
+
+struct TypeCode {
+  char kind;  // b, i, u, f, c, S, U
+  std::size_t size;
+  DType dtype;
+};
+
+// The numeric and bool dtypes by numpy kind letter and size.
+constexpr TypeCode kNumericCodes[] = {
+    {'b', 1, DType::boolean},     {'i', 1, DType::int8},    {'i', 2, DType::int16},
+    {'i', 4, DType::int32},       {'i', 8, DType::int64},   {'u', 1, DType::uint8},
+    {'u', 2, DType::uint16},      {'u', 4, DType::uint32},  {'u', 8, DType::uint64},
+    {'f', 4, DType::float32},     {'f', 8, DType::float64}, {'c', 8, DType::complex64},
+    {'c', 16, DType::complex128},
+};
+
+// Parses a descr such as "<f8", "|S5", ">U3" into the header's type fields;
+// false if it is not one we read.
+bool parse_descr(const std::string& descr, NpyHeader& h) {
+  if (descr.size() < 3) return false;
+  const char order = descr[0];
+  if (order != '<' && order != '>' && order != '|' && order != '=') return false;
+  const char kind = descr[1];
+  std::size_t n = 0;
+  for (std::size_t i = 2; i < descr.size(); ++i) {
+    if (descr[i] < '0' || descr[i] > '9' || n > (std::size_t{1} << 40)) return false;
+    n = n * 10 + static_cast<std::size_t>(descr[i] - '0');
+  }
+  h.big_endian = order == '>' || (order == '=' && std::endian::native == std::endian::big);
+  if (kind == 'S') {
+    if (n == 0) return false;
+    h.dtype = DType::fixed_string;
+    h.string_size = h.item_size = n;
+    return true;
+  }
+  if (kind == 'U') {
+    if (n == 0) return false;
+    h.dtype = DType::variable_string;
+    h.unicode = true;
+    h.item_size = 4 * n;
+    return true;
+  }
+  for (const auto& code : kNumericCodes) {
+    if (code.kind == kind && code.size == n) {
+      h.dtype = code.dtype;
+      h.item_size = n;
+      return true;
+    }
+  }
+  return false;
+}
+
+// The descr we write for a dtype (little-endian).
+std::string descr_of(DType dtype, std::size_t string_size) {
+  if (dtype == DType::fixed_string) return "|S" + std::to_string(string_size);
+  if (dtype == DType::variable_string) return "<U" + std::to_string(string_size);
+  for (const auto& code : kNumericCodes)
+    if (code.dtype == dtype)
+      return std::string(code.size == 1 ? "|" : "<") + code.kind + std::to_string(code.size);
+  throw ValueError("No .npy descr for dtype " + dtype_name(dtype));
+}
+
+// Bytes per element of the parts that are byte-swapped (complex: each half).
+std::size_t swap_unit(DType dtype, std::size_t item_size) {
+  if (dtype == DType::complex64 || dtype == DType::complex128) return item_size / 2;
+  return item_size;
+}
+
+void swap_bytes(std::byte* data, std::size_t bytes, std::size_t unit) {
+  if (unit <= 1) return;
+  for (std::size_t i = 0; i + unit <= bytes; i += unit) std::reverse(data + i, data + i + unit);
+}
+
+// True if elements in the file's order must be swapped for this host.
+bool needs_swap(bool file_big_endian) {
+  return file_big_endian != (std::endian::native == std::endian::big);
+}
+
+// ---------------------------------------------------------------- header dict
+
+// A value of the header dict: a string, a bool, a tuple of integers, or
+// anything else (kept as raw text for the message).
+struct DictValue {
+  enum class Kind { string, boolean, tuple, other } kind = Kind::other;
+  std::string text;
+  bool flag = false;
+  std::vector<std::uint64_t> ints;
+};
+
+// Parses the Python literal numpy writes (and the variations of older numpy
+// versions: double quotes, no trailing comma, "(3,)" or "(3L,)").
+class DictParser {
+ public:
+  DictParser(std::string_view text, const fs::path& path) : s_(text), path_(path) {}
+
+  std::vector<std::pair<std::string, DictValue>> parse() {
+    std::vector<std::pair<std::string, DictValue>> items;
+    expect('{');
+    while (true) {
+      skip();
+      if (peek() == '}') break;
+      std::string key = string_literal();
+      expect(':');
+      DictValue v = value();
+      items.emplace_back(std::move(key), std::move(v));
+      skip();
+      if (peek() == ',') {
+        ++pos_;
+        continue;
+      }
+      if (peek() == '}') break;
+      fail("expected ',' or '}' at offset " + std::to_string(pos_));
+    }
+    ++pos_;
+    skip();
+    if (pos_ != s_.size()) fail("unexpected text after the dict at offset " + std::to_string(pos_));
+    return items;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& why) {
+    std::string_view shown = s_;
+    while (!shown.empty() && (shown.back() == ' ' || shown.back() == '\n')) shown.remove_suffix(1);
+    bad_file(path_, "unparseable header dict (" + why + "): " + std::string(shown));
+  }
+  void skip() {
+    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\t')) ++pos_;
+  }
+  char peek() { return pos_ < s_.size() ? s_[pos_] : '\0'; }
+  void expect(char c) {
+    skip();
+    if (peek() != c) fail(std::string("expected '") + c + "' at offset " + std::to_string(pos_));
+    ++pos_;
+  }
+  std::string string_literal() {
+    skip();
+    const char q = peek();
+    if (q != '\'' && q != '"') fail("expected a string at offset " + std::to_string(pos_));
+    const std::size_t end = s_.find(q, pos_ + 1);
+    if (end == std::string_view::npos) fail("unterminated string");
+    std::string out(s_.substr(pos_ + 1, end - pos_ - 1));
+    pos_ = end + 1;
+    return out;
+  }
+  std::uint64_t integer() {
+    skip();
+    const std::size_t begin = pos_;
+    std::uint64_t v = 0;
+    while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') {
+      if (v > (~std::uint64_t{0} - 9) / 10) fail("dimension too large");
+      v = v * 10 + static_cast<std::uint64_t>(s_[pos_++] - '0');
+    }
+    if (pos_ == begin) fail("expected a non-negative integer at offset " + std::to_string(pos_));
+    if (peek() == 'L') ++pos_;  // Python 2 longs
+    return v;
+  }
+  DictValue value() {
+    skip();
+    DictValue v;
+    const char c = peek();
+    if (c == '\'' || c == '"') {
+      v.kind = DictValue::Kind::string;
+      v.text = string_literal();
+    } else if (s_.substr(pos_, 4) == "True") {
+      v.kind = DictValue::Kind::boolean;
+      v.flag = true;
+      pos_ += 4;
+    } else if (s_.substr(pos_, 5) == "False") {
+      v.kind = DictValue::Kind::boolean;
+      pos_ += 5;
+    } else if (c == '(') {
+      v.kind = DictValue::Kind::tuple;
+      ++pos_;
+      skip();
+      while (peek() != ')') {
+        v.ints.push_back(integer());
+        skip();
+        if (peek() == ',')
+          ++pos_;
+        else if (peek() != ')')
+          fail("expected ',' or ')' in the shape");
+        skip();
+      }
+      ++pos_;
+    } else if (c == '[' || c == '{') {
+      // A structured descr: keep its text for the message.
+      const std::size_t begin = pos_;
+      int depth = 0;
+      do {
+        if (pos_ >= s_.size()) fail("unterminated list");
+        if (s_[pos_] == '[' || s_[pos_] == '{' || s_[pos_] == '(') ++depth;
+        if (s_[pos_] == ']' || s_[pos_] == '}' || s_[pos_] == ')') --depth;
+        ++pos_;
+      } while (depth > 0);
+      v.text = std::string(s_.substr(begin, pos_ - begin));
+    } else {
+      fail("unexpected value at offset " + std::to_string(pos_));
+    }
+    return v;
+  }
+
+  std::string_view s_;
+  std::size_t pos_ = 0;
+  const fs::path& path_;
+};
+
+NpyHeader parse_header(std::FILE* f, const fs::path& path) {
+  NpyHeader h;
+  unsigned char start[kMagicSize + 2];
+  if (std::fread(start, 1, sizeof start, f) != sizeof start)
+    bad_file(path, "shorter than the .npy magic and version (8 bytes)");
+  if (std::memcmp(start, kMagic, kMagicSize) != 0)
+    bad_file(path, "bad magic (not a .npy file: it must start with \\x93NUMPY)");
+  h.major_version = start[6];
+  h.minor_version = start[7];
+  if (h.major_version < 1 || h.major_version > 3 || h.minor_version != 0)
+    bad_file(path, "unsupported format version " + std::to_string(h.major_version) + "." +
+                       std::to_string(h.minor_version) + " (1.0, 2.0 and 3.0 are read)");
+  const std::size_t len_bytes = h.major_version == 1 ? 2 : 4;
+  unsigned char len_raw[4] = {0, 0, 0, 0};
+  if (std::fread(len_raw, 1, len_bytes, f) != len_bytes)
+    bad_file(path, "truncated before the header length");
+  std::uint64_t header_len = 0;
+  for (std::size_t i = len_bytes; i-- > 0;) header_len = header_len * 256 + len_raw[i];
+  h.data_offset = kMagicSize + 2 + len_bytes + header_len;
+  std::error_code ec;
+  const std::uint64_t file_size = fs::file_size(path, ec);
+  if (ec || h.data_offset > file_size)
+    bad_file(path, "bad header length " + std::to_string(header_len) + " (the file has " +
+                       std::to_string(file_size) + " bytes)");
+  std::string text(header_len, '\0');
+  if (std::fread(text.data(), 1, header_len, f) != header_len) bad_file(path, "truncated header");
+
+  const auto items = DictParser(text, path).parse();
+  std::optional<DictValue> descr, fortran, shape;
+  for (const auto& [key, value] : items) {
+    if (key == "descr")
+      descr = value;
+    else if (key == "fortran_order")
+      fortran = value;
+    else if (key == "shape")
+      shape = value;
+  }
+  if (!descr || !fortran || !shape)
+    bad_file(path, "the header dict needs the keys 'descr', 'fortran_order' and 'shape': " +
+                       text.substr(0, text.find_last_not_of(" \n") + 1));
+  if (fortran->kind != DictValue::Kind::boolean)
+    bad_file(path, "'fortran_order' is not True or False");
+  if (shape->kind != DictValue::Kind::tuple) bad_file(path, "'shape' is not a tuple of integers");
+  h.descr = descr->text;
+  h.fortran_order = fortran->flag;
+  h.shape = Shape(shape->ints.begin(), shape->ints.end());
+  if (descr->kind != DictValue::Kind::string || !parse_descr(h.descr, h))
+    bad_file(path, "unsupported dtype descr " + h.descr +
+                       " (supported: b1, i1-i8, u1-u8, f4, f8, c8, c16, S<n>, U<n>)");
+  if (h.fortran_order)
+    bad_file(path,
+             "Fortran-order arrays are not supported (write it with C order, e.g. "
+             "numpy.ascontiguousarray)");
+  const std::uint64_t n = element_count(h.shape);
+  if (h.item_size != 0 && n > (file_size - h.data_offset) / h.item_size)
+    bad_file(path, "data shorter than the shape says: " + shape_str(h.shape) + " of " + h.descr +
+                       " needs " + std::to_string(n * h.item_size) + " bytes, the file has " +
+                       std::to_string(file_size - h.data_offset));
+  return h;
+}
+
+// ---------------------------------------------------------------- strings
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// UTF-8 to code points; nullopt if `s` is not valid UTF-8.
+std::optional<std::vector<std::uint32_t>> code_points(const std::string& s) {
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t len = b < 0x80         ? 1
+                      : (b >> 5) == 6  ? 2
+                      : (b >> 4) == 14 ? 3
+                      : (b >> 3) == 30 ? 4
+                                       : 0;
+    if (len == 0 || i + len > s.size()) return std::nullopt;
+    std::uint32_t cp = len == 1 ? b : b & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if ((c >> 6) != 2) return std::nullopt;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+// Decodes n elements of the file's string records into strings.
+std::vector<std::string> decode_strings(const NpyHeader& h, const std::vector<char>& records,
+                                        std::uint64_t n, const fs::path& path) {
+  std::vector<std::string> strings;
+  strings.reserve(n);
+  for (std::uint64_t e = 0; e < n; ++e) {
+    const char* r = records.data() + e * h.item_size;
+    std::string s;
+    if (!h.unicode) {
+      std::size_t len = h.item_size;
+      while (len > 0 && r[len - 1] == '\0') --len;  // numpy drops trailing NULs
+      s.assign(r, len);
+    } else {
+      std::size_t chars = h.item_size / 4;
+      std::vector<std::uint32_t> cps(chars);
+      for (std::size_t k = 0; k < chars; ++k) {
+        unsigned char b[4];
+        std::memcpy(b, r + 4 * k, 4);
+        cps[k] = h.big_endian ? (std::uint32_t{b[0]} << 24 | std::uint32_t{b[1]} << 16 |
+                                 std::uint32_t{b[2]} << 8 | b[3])
+                              : (std::uint32_t{b[3]} << 24 | std::uint32_t{b[2]} << 16 |
+                                 std::uint32_t{b[1]} << 8 | b[0]);
+      }
+      while (chars > 0 && cps[chars - 1] == 0) --chars;
+      for (std::size_t k = 0; k < chars; ++k) {
+        if (cps[k] > 0x10FFFF || (cps[k] >= 0xD800 && cps[k] <= 0xDFFF))
+          bad_file(path, "element " + std::to_string(e) + " holds the invalid code point " +
+                             std::to_string(cps[k]));
+        append_utf8(s, cps[k]);
+      }
+    }
+    strings.push_back(std::move(s));
+  }
+  return strings;
+}
+
+// The file records of string elements: S<n> null-padded bytes, or U<n>
+// little-endian UTF-32. `what` names the destination in messages.
+std::vector<char> encode_strings(const std::vector<std::string>& strings, DType dtype,
+                                 std::size_t size, const std::string& what) {
+  const std::size_t item = dtype == DType::fixed_string ? size : 4 * size;
+  std::vector<char> records(strings.size() * item, '\0');
+  for (std::size_t e = 0; e < strings.size(); ++e) {
+    char* r = records.data() + e * item;
+    if (dtype == DType::fixed_string) {
+      if (strings[e].size() > size)
+        throw ValueError("String of " + std::to_string(strings[e].size()) +
+                         " bytes does not fit S" + std::to_string(size) + " in " + what);
+      std::memcpy(r, strings[e].data(), strings[e].size());
+      continue;
+    }
+    const auto cps = code_points(strings[e]);
+    if (!cps) throw ValueError("String element " + std::to_string(e) + " is not UTF-8 in " + what);
+    if (cps->size() > size)
+      throw ValueError("String of " + std::to_string(cps->size()) + " code points does not fit U" +
+                       std::to_string(size) + " in " + what);
+    for (std::size_t k = 0; k < cps->size(); ++k) {
+      const std::uint32_t cp = (*cps)[k];
+      const unsigned char b[4] = {
+          static_cast<unsigned char>(cp), static_cast<unsigned char>(cp >> 8),
+          static_cast<unsigned char>(cp >> 16), static_cast<unsigned char>(cp >> 24)};
+      std::memcpy(r + 4 * k, b, 4);
+    }
+  }
+  return records;
+}
+
+// The header bytes (magic to the final '\n') for a dtype and shape; with
+// `growth` the shape is padded so a longer first dimension fits later.
+std::string header_bytes(DType dtype, std::size_t string_size, const Shape& shape,
+                         std::size_t min_total = 0) {
+  std::string dict =
+      "{'descr': '" + descr_of(dtype, string_size) + "', 'fortran_order': False, 'shape': (";
+  for (std::size_t i = 0; i < shape.size(); ++i)
+    dict += (i > 0 ? ", " : "") + std::to_string(shape[i]) + (shape.size() == 1 ? "," : "");
+  dict += "), }";
+  const auto aligned_total = [&](std::size_t prefix) {
+    const std::size_t total = std::max(prefix + dict.size() + 1, min_total);
+    return (total + kAlign - 1) / kAlign * kAlign;
+  };
+  // Version 1.0 stores the header length in 2 bytes; 2.0 in 4.
+  int major = 1;
+  std::size_t prefix = kMagicSize + 2 + 2;
+  std::size_t total = aligned_total(prefix);
+  if (total - prefix > 65535) {
+    major = 2;
+    prefix = kMagicSize + 2 + 4;
+    total = aligned_total(prefix);
+  }
+  const std::size_t header_len = total - prefix;
+  dict.append(header_len - dict.size() - 1, ' ');
+  dict += '\n';
+  std::string out(kMagic, kMagicSize);
+  out += static_cast<char>(major);
+  out += '\0';
+  for (std::size_t i = 0; i < prefix - kMagicSize - 2; ++i)
+    out += static_cast<char>((header_len >> (8 * i)) & 0xFF);
+  return out + dict;
+}
+
+std::size_t longest_code_points(const Array& value, const std::string& what) {
+  std::size_t longest = 1;
+  for (std::size_t e = 0; e < value.strings().size(); ++e) {
+    const auto cps = code_points(value.strings()[e]);
+    if (!cps) throw ValueError("String element " + std::to_string(e) + " is not UTF-8 in " + what);
+    longest = std::max(longest, cps->size());
+  }
+  return longest;
+}
+
+// Writes `bytes` after `header` to `<path>.partial`, then renames it.
+void write_whole_file(const fs::path& path, const std::string& header, const void* bytes,
+                      std::size_t size) {
+  fs::path partial = path;
+  partial += ".partial";
+  FilePtr f(std::fopen(partial.c_str(), "wb"));
+  if (!f) throw NotFoundError("Cannot create " + partial.string() + ": " + std::strerror(errno));
+  const bool written = std::fwrite(header.data(), 1, header.size(), f.get()) == header.size() &&
+                       (size == 0 || std::fwrite(bytes, 1, size, f.get()) == size);
+  const bool closed = std::fclose(f.release()) == 0;
+  std::error_code ec;
+  if (written && closed) fs::rename(partial, path, ec);
+  if (!written || !closed || ec) {
+    fs::remove(partial, ec);
+    throw ValueError("Writing " + path.string() + " failed");
+  }
+}
+
+void write_scalar_npy(const fs::path& path, const Array& value, DType dtype, std::size_t size) {
+  const std::string header = header_bytes(dtype, size, Shape{});
+  if (is_string(dtype)) {
+    const auto records = encode_strings(value.strings(), dtype, size, quoted(path));
+    write_whole_file(path, header, records.data(), records.size());
+    return;
+  }
+  std::vector<std::byte> bytes = value.bytes();
+  if (std::endian::native == std::endian::big)
+    swap_bytes(bytes.data(), bytes.size(), swap_unit(dtype, dtype_size(dtype)));
+  write_whole_file(path, header, bytes.data(), bytes.size());
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- header
+
+std::uint64_t NpyHeader::rows() const { return shape.empty() ? 1 : shape[0]; }
+
+Shape NpyHeader::row_shape() const {
+  return shape.empty() ? Shape{} : Shape(shape.begin() + 1, shape.end());
+}
+
+NpyHeader read_npy_header(const fs::path& path) {
+  FilePtr f = open_for_reading(path);
+  return parse_header(f.get(), path);
+}
+
+Array read_npy(const fs::path& path) {
+  NpyReader reader(path);
+  Array a = reader.read_rows(reader.rows_remaining());
+  if (!reader.header().shape.empty() && a.shape() != reader.header().shape)
+    bad_file(path, "read shape " + shape_str(a.shape()) + " instead of " +
+                       shape_str(reader.header().shape));
+  return a;
+}
+
+// ---------------------------------------------------------------- reader
+
+NpyReader::NpyReader(const fs::path& path) : path_(path) {
+  FilePtr f = open_for_reading(path);
+  header_ = parse_header(f.get(), path);
+  if (std::fseek(f.get(), static_cast<long>(header_.data_offset), SEEK_SET) != 0)
+    bad_file(path, "cannot seek to the data");
+  file_ = f.release();
+}
+
+NpyReader::~NpyReader() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+NpyReader::NpyReader(NpyReader&& other) noexcept
+    : path_(std::move(other.path_)),
+      header_(std::move(other.header_)),
+      file_(std::exchange(other.file_, nullptr)),
+      rows_read_(other.rows_read_) {}
+
+NpyReader& NpyReader::operator=(NpyReader&& other) noexcept {
+  if (this != &other) {
+    if (file_ != nullptr) std::fclose(file_);
+    path_ = std::move(other.path_);
+    header_ = std::move(other.header_);
+    file_ = std::exchange(other.file_, nullptr);
+    rows_read_ = other.rows_read_;
+  }
+  return *this;
+}
+
+Array NpyReader::read_rows(std::uint64_t n) {
+  n = std::min(n, rows_remaining());
+  Shape shape = header_.row_shape();
+  if (!header_.shape.empty()) shape.insert(shape.begin(), n);
+  const std::uint64_t count = element_count(shape);
+  if (is_string(header_.dtype)) {
+    std::vector<char> records(count * header_.item_size);
+    if (std::fread(records.data(), 1, records.size(), file_) != records.size())
+      bad_file(path_, "data shorter than the shape says");
+    rows_read_ += n;
+    auto strings = decode_strings(header_, records, count, path_);
+    return Array::of_strings(std::move(strings), shape, header_.unicode ? 0 : header_.string_size);
+  }
+  Array a = Array::zeros(header_.dtype, shape);
+  read_rows_into(n, a.bytes().data(), a.bytes().size());
+  return a;
+}
+
+std::uint64_t NpyReader::read_rows_into(std::uint64_t n, void* buffer, std::size_t buffer_bytes) {
+  if (is_string(header_.dtype))
+    throw TypeMismatchError("Cannot read the " + header_.descr + " strings of " + quoted(path_) +
+                            " into a buffer: buffers hold numbers and bools only");
+  n = std::min(n, rows_remaining());
+  const std::uint64_t bytes = n * element_count(header_.row_shape()) * header_.item_size;
+  if (buffer_bytes < bytes)
+    throw ValueError("Buffer of " + std::to_string(buffer_bytes) + " bytes is too small for " +
+                     std::to_string(n) + " rows (" + std::to_string(bytes) + " bytes) of " +
+                     quoted(path_));
+  auto* out = static_cast<std::byte*>(buffer);
+  if (std::fread(out, 1, bytes, file_) != bytes)
+    bad_file(path_, "data shorter than the shape says");
+  rows_read_ += n;
+  if (needs_swap(header_.big_endian))
+    swap_bytes(out, bytes, swap_unit(header_.dtype, header_.item_size));
+  if (header_.dtype == DType::boolean)  // numpy treats any non-zero byte as True
+    for (std::uint64_t i = 0; i < bytes; ++i) out[i] = std::byte{out[i] != std::byte{0}};
+  return n;
+}
+
+// ---------------------------------------------------------------- writing
+
+void write_npy(const fs::path& path, const Array& value) {
+  DType dtype = value.dtype();
+  std::size_t size = value.string_size();
+  if (dtype == DType::variable_string) size = longest_code_points(value, quoted(path));
+  const Shape& shape = value.shape();
+  if (shape.empty()) {
+    // A 0-d array has no first axis to append along: one header, one element.
+    write_scalar_npy(path, value, dtype, size);
+    return;
+  }
+  NpyWriter writer(path, dtype, Shape(shape.begin() + 1, shape.end()), size);
+  writer.append(value);
+  writer.close();
+}
+
+NpyWriter::NpyWriter(const fs::path& path, DType dtype, Shape row_shape, std::size_t string_size)
+    : path_(path), dtype_(dtype), row_shape_(std::move(row_shape)), string_size_(string_size) {
+  if (is_string(dtype) && string_size == 0)
+    throw ValueError("Cannot write " + quoted(path) + ": " + dtype_name(dtype) +
+                     " elements need a size of at least 1");
+  std::error_code ec;
+  const fs::path folder = path.parent_path();
+  if (!folder.empty() && !fs::is_directory(folder, ec))
+    throw NotFoundError("Cannot create " + quoted(path) + ": folder " + folder.string() +
+                        " does not exist");
+  partial_ = path;
+  partial_ += ".partial";
+  file_ = std::fopen(partial_.c_str(), "wb");
+  if (file_ == nullptr)
+    throw NotFoundError("Cannot create " + partial_.string() + ": " + std::strerror(errno));
+  write_header();
+}
+
+NpyWriter::~NpyWriter() {
+  if (file_ != nullptr) {
+    std::fclose(file_);
+    std::error_code ec;
+    fs::remove(partial_, ec);
+  }
+}
+
+void NpyWriter::write_header() {
+  // First header: sized for the longest first dimension, so the patch at
+  // close() rewrites it in place with the same length.
+  Shape shape = row_shape_;
+  shape.insert(shape.begin(), rows_);
+  std::string header = header_bytes(dtype_, string_size_, shape);
+  if (header_bytes_ == 0) {
+    Shape widest = shape;
+    widest[0] = ~std::uint64_t{0};
+    header_bytes_ = header_bytes(dtype_, string_size_, widest).size();
+  }
+  header = header_bytes(dtype_, string_size_, shape, header_bytes_);
+  if (std::fseek(file_, 0, SEEK_SET) != 0) throw ValueError("Cannot seek in " + partial_.string());
+  write_bytes(header.data(), header.size());
+}
+
+void NpyWriter::write_bytes(const void* data, std::size_t n) {
+  if (n > 0 && std::fwrite(data, 1, n, file_) != n)
+    throw ValueError("Writing " + partial_.string() + " failed: " + std::strerror(errno));
+}
+
+void NpyWriter::append(const Array& rows) {
+  if (file_ == nullptr) throw ValueError("NpyWriter for " + quoted(path_) + " is closed");
+  const Shape row_shape =
+      rows.shape().empty() ? Shape{} : Shape(rows.shape().begin() + 1, rows.shape().end());
+  if (rows.shape().empty() || row_shape != row_shape_) {
+    throw ValueError("Cannot append an array of shape " + shape_str(rows.shape()) + " to " +
+                     quoted(path_) + ": rows must have shape " + shape_str(row_shape_) +
+                     " (arrays of shape (k, ...))");
+  }
+  const std::uint64_t n = rows.shape()[0];
+  const std::string what = quoted(path_);
+  if (is_string(dtype_)) {
+    if (!is_string(rows.dtype()))
+      throw TypeMismatchError("Cannot append " + rows.dtype_name() + " rows to the " +
+                              descr_of(dtype_, string_size_) + " strings of " + what);
+    const auto records = encode_strings(rows.strings(), dtype_, string_size_, what);
+    write_bytes(records.data(), records.size());
+    rows_ += n;
+    return;
+  }
+  if (!can_cast_safely(rows.dtype(), dtype_))
+    throw TypeMismatchError("Cannot append " + rows.dtype_name() + " rows to " + what + " of " +
+                            dtype_name(dtype_) + ": the cast is not safe");
+  if (rows.dtype() == dtype_) {
+    append_raw(rows.bytes().data(), n);
+  } else {
+    const Array cast = rows.cast_to(dtype_);
+    append_raw(cast.bytes().data(), n);
+  }
+}
+
+void NpyWriter::append_raw(const void* data, std::uint64_t n_rows) {
+  if (file_ == nullptr) throw ValueError("NpyWriter for " + quoted(path_) + " is closed");
+  if (is_string(dtype_))
+    throw TypeMismatchError("append_raw() takes numbers and bools; " + quoted(path_) + " holds " +
+                            descr_of(dtype_, string_size_) + " strings");
+  const std::size_t bytes = n_rows * element_count(row_shape_) * dtype_size(dtype_);
+  if (std::endian::native == std::endian::little) {
+    write_bytes(data, bytes);
+  } else {
+    std::vector<std::byte> swapped(static_cast<const std::byte*>(data),
+                                   static_cast<const std::byte*>(data) + bytes);
+    swap_bytes(swapped.data(), bytes, swap_unit(dtype_, dtype_size(dtype_)));
+    write_bytes(swapped.data(), bytes);
+  }
+  rows_ += n_rows;
+}
+
+void NpyWriter::close() {
+  if (file_ == nullptr) return;
+  write_header();
+  std::FILE* f = std::exchange(file_, nullptr);
+  if (std::fclose(f) != 0) {
+    std::error_code ec;
+    fs::remove(partial_, ec);
+    throw ValueError("Closing " + partial_.string() + " failed: " + std::strerror(errno));
+  }
+  std::error_code ec;
+  fs::rename(partial_, path_, ec);
+  if (ec) {
+    fs::remove(partial_, ec);
+    throw ValueError("Cannot rename " + partial_.string() + " to " + quoted(path_) + ": " +
+                     ec.message());
+  }
+}
+
+}  // namespace h5archive

@@ -1,0 +1,66 @@
+// `h5archive env`: the shell lines that select the VOL connector for the
+// current staging root, for `eval "$(h5archive env)"`.
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "h5archive/errors.hpp"
+
+namespace h5archive::cli {
+namespace {
+
+// Single-quoted for POSIX shells: ' becomes '\''.
+std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// The folder holding libh5archive_vol.so next to this executable: the build
+// tree's plugins/ or the installed lib/hdf5/plugin; empty if neither has it.
+std::filesystem::path plugin_dir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  const auto prefix = exe.parent_path().parent_path();
+  for (const auto& dir : {prefix / "plugins", prefix / H5ARCHIVE_INSTALL_PLUGIN_SUBDIR}) {
+    if (std::filesystem::exists(dir / "libh5archive_vol.so", ec)) return dir;
+  }
+  return {};
+}
+
+}  // namespace
+
+CLI::App* add_env_command(CLI::App& app, EnvOptions& options) {
+  CLI::App* cmd = app.add_subcommand(
+      "env",
+      "Print the shell lines (export HDF5_VOL_CONNECTOR=..., HDF5_PLUGIN_PATH=...) that select "
+      "the h5archive connector for the staging root (--root, else $H5ARCHIVE_ROOT, else "
+      ".volumes/fs/staging), as an absolute path: eval \"$(h5archive env)\"");
+  cmd->add_option("--upload", options.upload,
+                  "Also set upload=U: prefix-less references resolve in this upload's raw/");
+  return cmd;
+}
+
+int run_env(const GlobalOptions& global, const EnvOptions& options, std::ostream& out) {
+  const StagingArea area = global.staging_area();
+  if (options.upload) validate_id(*options.upload, "upload id");
+  const std::filesystem::path plugins = plugin_dir();
+  if (plugins.empty())
+    throw NotFoundError(
+        "Cannot find libh5archive_vol.so: looked in plugins/ and " H5ARCHIVE_INSTALL_PLUGIN_SUBDIR
+        "/ beside this program's bin/ folder");
+  // The connector's info string takes a value holding ';' in braces.
+  const std::string root = std::filesystem::absolute(area.root()).string();
+  std::string info = root.find(';') == std::string::npos ? "root=" + root : "root={" + root + "}";
+  if (area.prefix_size() != 2) info += fmt::format(";prefix_size={}", area.prefix_size());
+  if (options.upload) info += ";upload=" + *options.upload;
+  out << "export HDF5_VOL_CONNECTOR=" << shell_quote("h5archive " + info) << "\n";
+  out << "export HDF5_PLUGIN_PATH=" << shell_quote(plugins.string()) << "\n";
+  return 0;
+}
+
+}  // namespace h5archive::cli

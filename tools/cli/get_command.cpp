@@ -1,0 +1,155 @@
+// `h5archive get`: a quantity or a numpy-like slice of it, as .npy (streamed
+// in row blocks, so memory stays bounded), CSV or JSON.
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "h5archive/dataset_io.hpp"
+#include "h5archive/errors.hpp"
+#include "h5archive/npy.hpp"
+#include "h5archive/selection.hpp"
+#include "value_format.hpp"
+
+namespace h5archive::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kBlockBytes = 16u << 20;
+
+// Writes the selection as .npy. When the selection keeps every axis, rows are
+// read into one reusable buffer and appended block by block; otherwise (an
+// integer index drops an axis, strings) the selection is read whole.
+void write_selection_npy(const Resolved& r, const Selection& selection, const fs::path& path) {
+  const DatasetInfo info = dataset_info(r.file, r.dataset);
+  const StridedSlab slab = resolve(selection, info.shape);
+  const bool streamable = !is_string(info.dtype) && !info.shape.empty() &&
+                          slab.result_shape.size() == info.shape.size() &&
+                          element_count(slab.result_shape) > 0;
+  if (!streamable) {
+    write_npy(path, read_selection(r.file, r.dataset, selection));
+    return;
+  }
+  const Shape row_shape(slab.result_shape.begin() + 1, slab.result_shape.end());
+  const std::size_t row_bytes = element_count(row_shape) * dtype_size(info.dtype);
+  const std::uint64_t rows = slab.count[0];
+  const std::uint64_t block_rows =
+      std::min<std::uint64_t>(rows, std::max<std::size_t>(1, kBlockBytes / row_bytes));
+  std::vector<std::byte> buffer(block_rows * row_bytes);
+  NpyWriter writer(path, info.dtype, row_shape);
+  for (std::uint64_t done = 0; done < rows;) {
+    const std::uint64_t n = std::min(block_rows, rows - done);
+    StridedSlab block = slab;
+    block.start[0] = slab.start[0] + done * slab.stride[0];
+    block.count[0] = n;
+    block.result_shape[0] = n;
+    read_dataset_into(r.file, r.dataset, block, buffer.data(), n * row_bytes, info.dtype);
+    writer.append_raw(buffer.data(), n);
+    done += n;
+  }
+  writer.close();
+}
+
+// Text output goes to `<file>.partial` first so a failure leaves no half file.
+template <class Write>
+void write_text_file(const fs::path& path, Write&& write) {
+  const fs::path partial = path.string() + ".partial";
+  try {
+    std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+    if (!file) throw NotFoundError("Cannot write " + path.string());
+    write(file);
+    file.close();
+    if (!file) throw HDF5Error("Cannot write " + path.string());
+    fs::rename(partial, path);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(partial, ignored);
+    throw;
+  }
+}
+
+}  // namespace
+
+CLI::App* add_get_command(CLI::App& app, GetOptions& options) {
+  CLI::App* cmd = app.add_subcommand(
+      "get",
+      "Read a quantity, or a slice of it, and write it as .npy, CSV or JSON. Default format: "
+      "npy with -o FILE, json on standard output. Binary .npy is never written to a terminal "
+      "(exit 2): use -o FILE or redirect standard output");
+  cmd->add_option("REF", options.reference,
+                  "/uploads/<u>/archive/<entry>#<path>, /uploads/<u>/raw/<file>#<path> or "
+                  "<file>#<path> (a raw file of --upload)")
+      ->required();
+  cmd->add_option("--upload", options.upload,
+                  "The current upload, for references without /uploads/<u>/<dir>/");
+  cmd->add_option("--slice", options.slice,
+                  "numpy selection, one part per axis: start:stop:step, an index, ':' or '...' "
+                  "(e.g. \"0:100, :, 3\"); default: everything");
+  cmd->add_option("--format", options.format,
+                  "npy (.npy file, C order), csv (1-D: one value per line; 2-D: one row per line) "
+                  "or json (nested lists; NaN/inf as \"nan\"/\"inf\"/\"-inf\", complex as "
+                  "[re, im])")
+      ->check(CLI::IsMember({"npy", "csv", "json"}));
+  cmd->add_option("-o,--output", options.output,
+                  "Write to FILE (replaced atomically) instead of standard output");
+  return cmd;
+}
+
+int run_get(const GlobalOptions& global, const GetOptions& options, std::ostream& out) {
+  const std::string format = options.format.value_or(options.output ? "npy" : "json");
+  if (format == "npy" && !options.output && ::isatty(STDOUT_FILENO) == 1)
+    throw UsageError(
+        "refusing to write binary .npy data to a terminal: give -o FILE, redirect standard "
+        "output, or choose --format json or csv");
+  std::optional<std::string_view> upload;
+  if (options.upload) upload = *options.upload;
+  const Resolved r = global.staging_area().resolve(options.reference, upload);
+  const Selection selection = parse_selection(options.slice);
+
+  if (format == "npy") {
+    if (options.output) {
+      write_selection_npy(r, selection, *options.output);
+      return 0;
+    }
+    // NpyWriter needs a seekable file (it patches the header): go through a
+    // temporary file, then copy it to the pipe.
+    const fs::path temp =
+        fs::temp_directory_path() / fmt::format("h5archive-get-{}.npy", ::getpid());
+    try {
+      write_selection_npy(r, selection, temp);
+      std::ifstream in(temp, std::ios::binary);
+      out << in.rdbuf();
+      out.flush();
+    } catch (...) {
+      std::error_code ignored;
+      fs::remove(temp, ignored);
+      throw;
+    }
+    fs::remove(temp);
+    return 0;
+  }
+
+  const Array values = read_selection(r.file, r.dataset, selection);
+  auto write = [&](std::ostream& stream) {
+    if (format == "csv") {
+      write_csv(values, stream);
+    } else {
+      stream << array_to_json(values).dump() << "\n";
+    }
+  };
+  if (options.output) {
+    write_text_file(*options.output, write);
+  } else {
+    write(out);
+  }
+  return 0;
+}
+
+}  // namespace h5archive::cli

@@ -1,0 +1,107 @@
+// `h5archive put`: streams a .npy file into an entry's archive HDF5 file in
+// row blocks (memory bounded by the block size) and records the quantity.
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "h5archive/entry_files.hpp"
+#include "h5archive/errors.hpp"
+#include "h5archive/npy.hpp"
+#include "progress_bar.hpp"
+
+namespace h5archive::cli {
+namespace {
+
+Compression compression_of(const PutOptions& options) {
+  if (options.compress == "none") return {};
+  if (options.level > 9)
+    throw UsageError(
+        fmt::format("--level {} is out of range: deflate levels are 0-9", options.level));
+  return Compression::deflate(options.level, true);
+}
+
+}  // namespace
+
+CLI::App* add_put_command(CLI::App& app, PutOptions& options) {
+  CLI::App* cmd = app.add_subcommand(
+      "put",
+      "Stream a .npy file into the entry's archive HDF5 file at ARCHIVE_PATH and set the "
+      "quantity to /uploads/<UPLOAD>/archive/<ENTRY>#<ARCHIVE_PATH> in archive/<ENTRY>.json, "
+      "with its metadata (shape, dtype, unit, chunks, compression, statistics). An existing "
+      "dataset keeps its shape and dtype (NOMAD's reassignment rules)");
+  cmd->add_option("UPLOAD", options.upload, "Upload id (the upload must exist)")->required();
+  cmd->add_option("ENTRY", options.entry, "Entry id (its archive is created if missing)")
+      ->required();
+  cmd->add_option("ARCHIVE_PATH", options.archive_path,
+                  "Where the quantity lives in the archive, e.g. /data/value or /data/subs/0/y")
+      ->required();
+  cmd->add_option("FILE", options.npy_file, "The .npy file (C order; versions 1.0-3.0)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--unit", options.unit, "Written as the dataset's `units` attribute");
+  cmd->add_option("--chunk", options.chunks,
+                  "Chunk shape, one number per dimension (default: about 1 MiB chunks)")
+      ->delimiter(',');
+  cmd->add_option("--compress", options.compress, "Compression of the chunks")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"none", "deflate"}));
+  cmd->add_option("--level", options.level, "deflate level, 0-9 (with --compress deflate)")
+      ->capture_default_str();
+  cmd->add_option("--block-mib", options.block_mib,
+                  "Size of the blocks read from the file and written, in MiB (bounds memory)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--progress,!--no-progress", options.progress,
+                "Show a progress bar on standard error (default: when it is a terminal)");
+  return cmd;
+}
+
+int run_put(const GlobalOptions& global, const PutOptions& options, std::ostream& out) {
+  WriterOptions writer_options;
+  writer_options.compression = compression_of(options);
+  writer_options.unit = options.unit;
+  if (!options.chunks.empty())
+    writer_options.chunks = Shape(options.chunks.begin(), options.chunks.end());
+
+  NpyReader reader(options.npy_file);
+  const NpyHeader& header = reader.header();
+  const std::size_t row_bytes =
+      std::max<std::size_t>(1, element_count(header.row_shape()) * header.item_size);
+  const auto block_bytes = static_cast<std::size_t>(std::ceil(options.block_mib * (1 << 20)));
+  const std::uint64_t block_rows = std::max<std::uint64_t>(1, block_bytes / row_bytes);
+  const std::uint64_t total_bytes = header.rows() * row_bytes;
+  ProgressBar bar(std::cerr, options.progress.value_or(stderr_is_terminal()), total_bytes);
+
+  const StagingArea area = global.staging_area();
+  const QuantityMetadata m = entry_files::put_quantity(
+      area, options.upload, options.entry, options.archive_path, header.dtype,
+      Extent::fixed(header.shape), writer_options, [&](QuantityWriter& writer) {
+        if (header.shape.empty()) {  // 0-d: one element, no rows to stream
+          writer.write(reader.read_rows(1), {});
+          return;
+        }
+        std::vector<std::byte> buffer(block_rows * row_bytes);
+        std::uint64_t done = 0;
+        while (reader.rows_remaining() > 0) {
+          const std::uint64_t n = reader.read_rows_into(block_rows, buffer.data(), buffer.size());
+          Shape block_shape = header.shape;
+          block_shape[0] = n;
+          writer.append(buffer.data(), block_shape, header.dtype);
+          done += n;
+          bar.update(done * row_bytes);
+        }
+      });
+  bar.finish();
+  out << fmt::format("/uploads/{}/archive/{}#{}\n", options.upload, options.entry,
+                     options.archive_path);
+  out << fmt::format("shape {}  dtype {}  rows {}\n", shape_str(m.shape), m.dtype, header.rows());
+  return 0;
+}
+
+}  // namespace h5archive::cli
