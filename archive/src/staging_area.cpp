@@ -28,14 +28,47 @@ constexpr std::size_t kMaxPathLength = 4095;
 
 // User input as it appears in messages: a NUL byte would end the message
 // (what() is a C string) and a 64 KiB name would drown it.
+// Length of the valid UTF-8 sequence starting at `s[i]`, or 0 if there is none.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  std::size_t n = c < 0x80           ? 1
+                  : (c >> 5) == 0x6  ? 2
+                  : (c >> 4) == 0xE  ? 3
+                  : (c >> 3) == 0x1E ? 4
+                                     : 0;
+  if (n == 0 || i + n > s.size() || (n == 2 && c < 0xC2)) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+  if (n == 3 && ((c == 0xE0 && byte(i + 1) < 0xA0) || (c == 0xED && byte(i + 1) >= 0xA0))) return 0;
+  if (n == 4 &&
+      ((c == 0xF0 && byte(i + 1) < 0x90) || c > 0xF4 || (c == 0xF4 && byte(i + 1) >= 0x90)))
+    return 0;
+  return n;
+}
+
+// Names in messages are shown as valid UTF-8 text: the messages reach
+// programs that decode them (h5py raises UnicodeDecodeError on a stray byte),
+// so control characters and bytes outside valid UTF-8 become \xNN (NUL \0),
+// and very long input is cut.
 std::string printable(std::string_view input) {
   constexpr std::size_t kShown = 1024;
+  const std::string_view shown = input.substr(0, kShown);
   std::string out;
-  for (char c : input.substr(0, kShown)) {
-    if (c == '\0')
+  for (std::size_t i = 0; i < shown.size();) {
+    const auto c = static_cast<unsigned char>(shown[i]);
+    const std::size_t n = utf8_sequence(shown, i);
+    if (c == 0) {
       out += "\\0";
-    else
-      out += c;
+    } else if (n == 0 || c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out.append(shown.substr(i, n));
+      i += n;
+      continue;
+    }
+    ++i;
   }
   if (input.size() > kShown) out += fmt::format("... ({} bytes)", input.size());
   return out;
@@ -141,7 +174,7 @@ void check_links_stay_inside(std::string_view culprit, const fs::path& candidate
   if (!is_within(resolved, base)) {
     throw SecurityError(
         fmt::format("{}: {} resolves through a symbolic link to {}, outside upload '{}'", culprit,
-                    candidate.string(), resolved.string(), upload_id));
+                    printable(candidate.string()), printable(resolved.string()), upload_id));
   }
 }
 
@@ -260,19 +293,19 @@ fs::path checked_raw_path(const StagingArea& area, std::string_view culprit,
   if (rel.is_absolute() || rel.has_root_path()) {
     throw SecurityError(fmt::format(
         "{}: absolute path '{}' is not allowed (raw files are relative to raw/ of upload '{}')",
-        culprit, relative, upload_id));
+        culprit, printable(relative), upload_id));
   }
   // Normalised first, so that the path handed to the OS has no `..` left: the
   // kernel would apply `..` after following links, which the check below
   // could not see.
   const fs::path normal = rel.lexically_normal();
   if (!normal.empty() && *normal.begin() == "..") {
-    throw SecurityError(
-        fmt::format("{}: path '{}' leaves raw/ of upload '{}'", culprit, relative, upload_id));
+    throw SecurityError(fmt::format("{}: path '{}' leaves raw/ of upload '{}'", culprit,
+                                    printable(relative), upload_id));
   }
   if (normal == "." || normal.empty()) {
     throw ResolveError(
-        fmt::format("{}: path '{}' names raw/ itself, not a file", culprit, relative));
+        fmt::format("{}: path '{}' names raw/ itself, not a file", culprit, printable(relative)));
   }
   const fs::path candidate = upload / "raw" / normal;
   check_links_stay_inside(culprit, candidate, upload, upload_id);
@@ -375,7 +408,7 @@ std::optional<Resolved> StagingArea::resolve_name(std::string_view name) const {
   if (directory == "archive") {
     if (tail.empty()) throw expected("no entry id after archive/");
     if (tail.find('/') != std::string_view::npos) {
-      throw expected(fmt::format("'{}' is not a single entry id", tail));
+      throw expected(fmt::format("'{}' is not a single entry id", printable(tail)));
     }
     out.directory = Directory::archive;
     out.file = checked_archive_path(*this, culprit, upload_id, tail);

@@ -175,6 +175,17 @@ TEST_F(Npy, RefusesUnsupportedAndCorruptFiles) {
             "File " + p + "missing.npy not found");
 }
 
+// Found by fuzz_npy_header (fuzz/corpus/fuzz_npy_header/crash-90ca66cf...):
+// UTF-32 data holding a code point past U+10FFFF was once converted blindly.
+TEST_F(Npy, RefusesInvalidCodePointsInUnicodeData) {
+  spit(file("cp.npy"),
+       npy_bytes("{'descr': '<U3', 'fortran_order': False, 'shape': (2,), }",
+                 std::string("\xff\xff\xff\xff\xff\xff\xff\x1a\0\0\0\0x\0\0\0y\0\0\0z\0\0\0", 24)));
+  EXPECT_EQ(message_of<ValueError>([&] { read_npy(file("cp.npy")); }),
+            "Invalid .npy file " + dir_.path().string() +
+                "/cp.npy: element 0 holds the invalid code point 4294967295");
+}
+
 TEST_F(Npy, ReaderStreamsRowBlocks) {
   std::vector<std::int32_t> v(7 * 3);
   std::iota(v.begin(), v.end(), 0);

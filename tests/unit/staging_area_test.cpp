@@ -136,10 +136,19 @@ TEST(ValidateId, RejectsEverythingElseNamingTheId) {
             "Invalid entry id '' (must not be empty)");
   EXPECT_EQ(message_of<ResolveError>([] { validate_id(std::string(256, 'z'), "entry id"); }),
             "Invalid entry id '" + std::string(256, 'z') + "' (longer than 255 characters)");
-  for (const std::string id : {".hidden", "..", ".", "a b", "a\\b", "caf\xc3\xa9", "a#b", "a\nb"}) {
+  for (const std::string id : {".hidden", "..", ".", "a b", "a\\b", "caf\xc3\xa9", "a#b"}) {
     EXPECT_CONTAINS(message_of<ResolveError>([&] { validate_id(id, "upload id"); }),
                     "Invalid upload id '" + id + "'");
   }
+  // Control characters and bytes outside UTF-8 are shown escaped: messages
+  // stay valid UTF-8 text for the programs that decode them.
+  EXPECT_CONTAINS(message_of<ResolveError>([] { validate_id("a\nb", "upload id"); }),
+                  "Invalid upload id 'a\\x0ab'");
+  EXPECT_CONTAINS(message_of<ResolveError>([] { validate_id("up_\xff\xc3(", "upload id"); }),
+                  "Invalid upload id 'up_\\xff\\xc3('");
+  EXPECT_CONTAINS(
+      message_of<ResolveError>([] { validate_id(std::string("a\0b", 3), "upload id"); }),
+      "Invalid upload id 'a\\0b'");
 }
 
 TEST(StagingAreaLayout, ValidatesIdsInEveryPath) {
