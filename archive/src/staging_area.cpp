@@ -110,9 +110,11 @@ bool is_within(const fs::path& inner, const fs::path& outer);
 // outside every bound is not followed further: the result (target plus the
 // remaining components) is then already outside, and the resolver never so
 // much as stat()s a path outside the upload.
-fs::path resolve_links(const fs::path& path, int& hops, const std::vector<fs::path>& bounds) {
-  fs::path current = path.root_path();
-  const fs::path relative = path.relative_path();
+//
+// `start` is a folder whose links are already resolved (the root "/" for a
+// whole path) and `relative` the components to walk below it.
+fs::path resolve_links(fs::path current, const fs::path& relative, int& hops,
+                       const std::vector<fs::path>& bounds) {
   for (auto it = relative.begin(); it != relative.end(); ++it) {
     const fs::path& part = *it;
     if (part.empty() || part == ".") continue;
@@ -137,7 +139,7 @@ fs::path resolve_links(const fs::path& path, int& hops, const std::vector<fs::pa
         for (++it; it != relative.end(); ++it) target /= *it;
         return target.lexically_normal();
       }
-      next = resolve_links(target, hops, bounds);
+      next = resolve_links(target.root_path(), target.relative_path(), hops, bounds);
     }
     current = std::move(next);
   }
@@ -146,7 +148,8 @@ fs::path resolve_links(const fs::path& path, int& hops, const std::vector<fs::pa
 
 fs::path resolve_links(const fs::path& path, const std::vector<fs::path>& bounds = {}) {
   int hops = 0;
-  return resolve_links(fs::absolute(path).lexically_normal(), hops, bounds);
+  const fs::path absolute = fs::absolute(path).lexically_normal();
+  return resolve_links(absolute.root_path(), absolute.relative_path(), hops, bounds);
 }
 
 bool is_within(const fs::path& inner, const fs::path& outer) {
@@ -166,8 +169,14 @@ void check_links_stay_inside(std::string_view culprit, const fs::path& candidate
   fs::path resolved;
   fs::path base;
   try {
+    // The folders down to the upload's are walked once; below it, only the
+    // candidate's own components (each a symlink_status call).
+    const fs::path upload_abs = fs::absolute(upload_dir).lexically_normal();
     base = resolve_links(upload_dir);
-    resolved = resolve_links(candidate, {fs::absolute(upload_dir).lexically_normal(), base});
+    int hops = 0;
+    resolved = resolve_links(
+        base, fs::absolute(candidate).lexically_normal().lexically_relative(upload_abs), hops,
+        {upload_abs, base});
   } catch (const ResolveError& e) {
     throw SecurityError(fmt::format("{}: {}", culprit, e.what()));
   }
