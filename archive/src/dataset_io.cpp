@@ -83,16 +83,16 @@ bool file_exists(const fs::path& file) {
 
 // Opens `file` read-write, creating it if missing. The folder must exist:
 // creating folders is the staging area's business, not this layer's.
-Hid open_for_writing(const fs::path& file) {
+Hid open_for_writing(const fs::path& file, hid_t fapl = H5P_DEFAULT) {
   if (file_exists(file))
-    return checked(H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT),
+    return checked(H5Fopen(file.c_str(), H5F_ACC_RDWR, fapl),
                    "Opening " + file.string() + " for writing");
   fs::path folder = file.parent_path();
   std::error_code ec;
   if (!folder.empty() && !fs::is_directory(folder, ec))
     throw NotFoundError("Cannot create " + file.string() + ": folder " + folder.string() +
                         " does not exist");
-  return checked(H5Fcreate(file.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT),
+  return checked(H5Fcreate(file.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl),
                  "Creating " + file.string());
 }
 
@@ -294,11 +294,6 @@ Array read_elements(const detail::StoredType& stored, const Shape& mem_shape, Re
 void write_attribute(hid_t obj, const std::string& name, const AttributeValue& value,
                      const std::string& where) {
   const std::string what = "attribute " + name + " of " + where;
-  {
-    QuietErrors quiet;
-    if (H5Aexists(obj, name.c_str()) > 0)
-      check(H5Adelete(obj, name.c_str()), "Deleting the old " + what);
-  }
   Array strings;
   const Array* array = &value.array;
   if (value.kind == AttributeValue::Kind::string)
@@ -310,6 +305,24 @@ void write_attribute(hid_t obj, const std::string& name, const AttributeValue& v
   Hid ftype = detail::file_type(array->dtype(), array->string_size());
   WriteBuffer buffer = write_buffer(*array, array->dtype(), array->string_size());
   Hid space = make_space(array->shape());
+  {
+    QuietErrors quiet;
+    if (H5Aexists(obj, name.c_str()) > 0) {
+      // Same type and shape: overwritten in place, the only way open in SWMR
+      // mode (which cannot create or delete attributes); else replaced.
+      Hid old = checked(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "Opening the old " + what);
+      Hid old_type = checked(H5Aget_type(old.get()), "Reading the type of " + what);
+      Hid old_space = checked(H5Aget_space(old.get()), "Reading the dataspace of " + what);
+      if (H5Tequal(old_type.get(), ftype.get()) > 0 &&
+          H5Sextent_equal(old_space.get(), space.get()) > 0) {
+        if (array->size() > 0)
+          check(H5Awrite(old.get(), buffer.type.get(), buffer.data), "Writing " + what);
+        return;
+      }
+      old.close();
+      check(H5Adelete(obj, name.c_str()), "Deleting the old " + what);
+    }
+  }
   Hid attr =
       checked(H5Acreate2(obj, name.c_str(), ftype.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
               "Creating " + what);
@@ -362,7 +375,7 @@ std::string normalized_dataset_path(const std::string& path) {
   return join_path(nonempty_parts(path, "dataset"));
 }
 
-Hid open_file_for_writing(const fs::path& file) { return open_for_writing(file); }
+Hid open_file_for_writing(const fs::path& file, hid_t fapl) { return open_for_writing(file, fapl); }
 
 void close_written_file(Hid& f, const fs::path& name) { close_written(f, name); }
 

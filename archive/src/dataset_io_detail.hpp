@@ -15,8 +15,8 @@ namespace h5archive::detail {
 std::string normalized_dataset_path(const std::string& path);
 
 /// Opens `file` read-write, creating it if missing (NotFoundError if its
-/// folder does not exist).
-Hid open_file_for_writing(const std::filesystem::path& file);
+/// folder does not exist), with file-access list `fapl`.
+Hid open_file_for_writing(const std::filesystem::path& file, hid_t fapl = H5P_DEFAULT);
 
 /// Closes a file that was written, throwing HDF5Error if the final flush fails.
 void close_written_file(Hid& file, const std::filesystem::path& name);

@@ -113,7 +113,11 @@ json load_entry(const StagingArea& area, std::string_view upload, std::string_vi
   try {
     j = json::parse(in);
   } catch (const json::exception& e) {
-    throw ValueError(fmt::format("{} is not valid JSON: {}", path.string(), e.what()));
+    // "[json.exception.parse_error.101] parse error at line 2, ...": the
+    // bracketed id means nothing to a user.
+    std::string_view reason = e.what();
+    if (reason.starts_with("[json.exception.")) reason.remove_prefix(reason.find("] ") + 2);
+    throw ValueError(fmt::format("{} is not valid JSON: {}", path.string(), reason));
   }
   if (!j.is_object())
     throw ValueError(fmt::format("{} does not hold a JSON object", path.string()));
@@ -146,6 +150,11 @@ QuantityMetadata put_quantity(const StagingArea& area, std::string_view upload,
   const auto parts = split(archive_path);
   json& parent = parent_object(archive, parts, archive_path);
   const std::string path = join(parts, parts.size());
+  // Checked before any data is written: the metadata goes there at the end.
+  if (auto it = parent.find("m_hdf5"); it != parent.end() && !it->is_object())
+    throw ValueError(fmt::format("{}: \"m_hdf5\" beside {} must be an object, got {}",
+                                 area.archive_json_path(upload, entry).string(), archive_path,
+                                 it->dump()));
   fs::create_directories(area.archive_dir(upload));
   QuantityWriter writer(area.archive_hdf5_path(upload, entry), path, dtype, extent, options);
   QuantityMetadata md;

@@ -102,12 +102,24 @@ struct QuantityWriter::State {
   std::uint64_t rows = 0;  // append cursor
   bool created = false;
   bool only_appends = true;
+  bool swmr_active = false;
+  std::vector<std::string> swmr_statistics;  // placeholder attributes written
   Statistics stats;
   WriterOptions options;
   std::function<void(const QuantityMetadata&)> callback;
 
   void close() noexcept {
     dataset.close();
+    f.close();
+  }
+
+  // Closes the writer, removing the dataset if this writer created it.
+  void discard() noexcept {
+    dataset.close();
+    if (created && f) {
+      detail::QuietErrors quiet;
+      H5Ldelete(f.get(), path.c_str(), H5P_DEFAULT);
+    }
     f.close();
   }
 
@@ -135,6 +147,79 @@ struct QuantityWriter::State {
                    b.data),
           "Writing " + shape_str(mem_shape) + " at " + list_str(start) + " of " + what);
     if (update_stats) stats.update(b.data, n);
+  }
+
+  // Checked before anything is written: SWMR needs superblock version 3+.
+  void check_swmr_format() const {
+    H5F_info2_t info{};
+    check(H5Fget_info2(f.get(), &info), "Reading the file format of " + file.string());
+    if (info.super.version < 3)
+      throw ValueError(fmt::format(
+          "{} is in a file format older than HDF5 1.10's (superblock version {}), which SWMR "
+          "cannot write: convert it (h5format_convert) or write without SWMR",
+          file.string(), info.super.version));
+  }
+
+  // Enters SWMR mode once the dataset exists. No object or attribute can be
+  // created after that, so the attributes finish() writes are created now:
+  // units and extra ones with their final values, statistics as placeholders
+  // of their final types, overwritten in place by finish().
+  void start_swmr() {
+    hid_t plist = H5Dget_create_plist(dataset.get());
+    const bool chunked = plist >= 0 && H5Pget_layout(plist) == H5D_CHUNKED;
+    if (plist >= 0) H5Pclose(plist);
+    if (!chunked)
+      throw ValueError(
+          fmt::format("{} of shape {} is not chunked, so it cannot be written in SWMR mode", what,
+                      extent.str()));
+    Statistics placeholder(stored);
+    std::vector<std::byte> zero(dtype_size(stored));
+    placeholder.update(zero.data(), 1);
+    // Until finish(), readers see a count of 0: no statistics yet.
+    Attributes stats_attrs = statistics_attributes(placeholder);
+    stats_attrs.front().second = AttributeValue::of(Array::scalar(std::uint64_t{0}));
+    detail::write_object_attributes(dataset.get(), final_attributes(), what);
+    detail::write_object_attributes(dataset.get(), stats_attrs, what);
+    for (const auto& a : stats_attrs) swmr_statistics.push_back(a.first);
+    check(H5Fstart_swmr_write(f.get()), "Starting SWMR mode on " + file.string());
+    swmr_active = true;
+  }
+
+  // units and the caller's attributes.
+  Attributes final_attributes() const {
+    Attributes attrs;
+    if (options.unit) attrs.emplace_back("units", AttributeValue::of(*options.unit));
+    for (const auto& a : options.attributes) attrs.push_back(a);
+    return attrs;
+  }
+
+  // SWMR readers see what is flushed: each append ends with a flush.
+  void flush_for_readers() {
+    if (swmr_active) check(H5Dflush(dataset.get()), "Flushing " + what + " for SWMR readers");
+  }
+
+  // Writes the final attributes: in SWMR mode in place when the statistics
+  // have the placeholders' names; otherwise (no rows, only NaNs) SWMR mode is
+  // ended by closing the file, which is reopened normally (this fails while
+  // a reader still holds the file open).
+  void write_final_attributes() {
+    Attributes stats_attrs = statistics_attributes(stats);
+    if (swmr_active) {
+      std::vector<std::string> names;
+      for (const auto& a : stats_attrs) names.push_back(a.first);
+      if (names == swmr_statistics) {
+        detail::write_object_attributes(dataset.get(), stats_attrs, what);
+        return;
+      }
+      dataset.close();
+      detail::close_written_file(f, file);
+      swmr_active = false;
+      f = detail::open_file_for_writing(file);
+      dataset = checked(H5Dopen2(f.get(), path.c_str(), H5P_DEFAULT), "Reopening " + what);
+      for (const std::string& name : swmr_statistics) H5Adelete(dataset.get(), name.c_str());
+    }
+    for (auto& a : final_attributes()) stats_attrs.push_back(std::move(a));
+    detail::write_object_attributes(dataset.get(), stats_attrs, what);
   }
 
   void set_extent(const Shape& dims) {
@@ -211,7 +296,15 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
   st.extent = extent;
   st.options = std::move(options);
 
-  st.f = detail::open_file_for_writing(file);
+  Hid fapl;
+  if (st.options.swmr) {
+    // SWMR needs the 1.10 file format (superblock version 3 or later).
+    fapl = checked(H5Pcreate(H5P_FILE_ACCESS), "Creating a file-access property list");
+    check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_LATEST),
+          "Selecting the HDF5 1.10 file format for " + file.string());
+  }
+  st.f = detail::open_file_for_writing(file, fapl ? fapl.get() : H5P_DEFAULT);
+  if (st.options.swmr) st.check_swmr_format();
   Hid dapl = checked(H5Pcreate(H5P_DATASET_ACCESS), "Creating a dataset-access property list");
   // A small cache bounds HDF5's memory; w0 = 1 evicts fully written chunks first.
   check(H5Pset_chunk_cache(dapl.get(), 521, st.options.chunk_cache_bytes, 1.0),
@@ -281,6 +374,14 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
     st.current = shape;
   }
   st.stats = Statistics(st.stored);
+  if (st.options.swmr) {
+    try {
+      st.start_swmr();
+    } catch (...) {
+      st.discard();  // refused: nothing this writer created stays behind
+      throw;
+    }
+  }
 }
 
 QuantityWriter::QuantityWriter(QuantityWriter&&) noexcept = default;
@@ -330,6 +431,7 @@ void QuantityWriter::append(const void* data, const Shape& shape, DType dtype) {
   start[0] = st.rows;
   st.write_block(data, mem_shape, dtype, start, true);
   st.rows += n;
+  st.flush_for_readers();
 }
 
 void QuantityWriter::write(const Array& block, const std::vector<std::uint64_t>& offset) {
@@ -351,6 +453,7 @@ void QuantityWriter::write(const void* data, const Shape& shape, DType dtype,
                                  shape_str(st.current)));
   st.only_appends = false;
   st.write_block(data, shape, dtype, offset, false);
+  st.flush_for_readers();
 }
 
 std::uint64_t QuantityWriter::rows() const { return state_ ? state_->rows : 0; }
@@ -374,14 +477,11 @@ QuantityMetadata QuantityWriter::finish() {
     const bool exact = st.only_appends && (st.extent.unlimited_rows || st.rows == st.current[0]) &&
                        !st.current.empty();
     if (!exact) st.recompute_statistics();
-    Attributes attrs = statistics_attributes(st.stats);
-    if (st.options.unit) attrs.emplace_back("units", AttributeValue::of(*st.options.unit));
-    for (const auto& a : st.options.attributes) attrs.push_back(a);
-    detail::write_object_attributes(st.dataset.get(), attrs, st.what);
+    st.write_final_attributes();
     st.dataset.close();
     detail::close_written_file(st.f, st.file);
   } catch (...) {
-    st.close();
+    st.discard();  // a dataset this writer created is not left half-described
     throw;
   }
   QuantityMetadata md = read_quantity_metadata(st.file, st.path);
@@ -390,14 +490,7 @@ QuantityMetadata QuantityWriter::finish() {
 }
 
 void QuantityWriter::abort() noexcept {
-  if (!state_ || !state_->dataset) return;
-  State& st = *state_;
-  st.dataset.close();
-  if (st.created) {
-    detail::QuietErrors quiet;
-    H5Ldelete(st.f.get(), st.path.c_str(), H5P_DEFAULT);
-  }
-  st.f.close();
+  if (state_ && state_->dataset) state_->discard();
 }
 
 }  // namespace h5archive

@@ -342,5 +342,80 @@ TEST(QuantityWriter, DestructorClosesAndAbortRemoves) {
             std::string::npos);
 }
 
+// SWMR mode: a reader opened with H5F_ACC_SWMR_READ while the writer runs
+// sees each appended row after it is flushed; finish() writes the final
+// statistics in place (no object may be created in SWMR mode).
+TEST(QuantityWriterSwmr, ReaderSeesAppendedRowsAndFinalStatistics) {
+  TempDir dir;
+  auto file = dir.path() / "s.h5";
+  WriterOptions options;
+  options.swmr = true;
+  options.unit = "eV";
+  QuantityWriter w(file, "/data/value", DType::float64, Extent::unlimited({2}), options);
+  w.append(Array::of(iota_doubles(4, 1), {2, 2}));
+  detail::Hid f(H5Fopen(file.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT));
+  ASSERT_TRUE(f) << "a SWMR reader opens the file while it is written";
+  detail::Hid d(H5Dopen2(f.get(), "/data/value", H5P_DEFAULT));
+  const auto rows_seen = [&] {
+    EXPECT_GE(H5Drefresh(d.get()), 0);
+    detail::Hid space(H5Dget_space(d.get()));
+    hsize_t dims[2] = {0, 0};
+    H5Sget_simple_extent_dims(space.get(), dims, nullptr);
+    return dims[0];
+  };
+  EXPECT_EQ(rows_seen(), 2u);
+  w.append(Array::of(iota_doubles(2, 5), {1, 2}));
+  EXPECT_EQ(rows_seen(), 3u);
+  const QuantityMetadata md = w.finish();  // the reader still holds the file
+  d.close();
+  f.close();
+  EXPECT_EQ(md.shape, (Shape{3, 2}));
+  EXPECT_EQ(md.unit, "eV");
+  ASSERT_TRUE(md.statistics);
+  EXPECT_EQ(md.statistics->count(), 6u);
+  EXPECT_EQ(as_double(*md.statistics->max()), 6.0);
+  EXPECT_EQ(read_dataset(file, "/data/value"), Array::of(iota_doubles(6, 1), {3, 2}));
+}
+
+TEST(QuantityWriterSwmr, NoRowsEndsSwmrAndWritesCountOnly) {
+  TempDir dir;
+  auto file = dir.path() / "s.h5";
+  WriterOptions options;
+  options.swmr = true;
+  QuantityWriter w(file, "x", DType::int16, Extent::unlimited({3}), options);
+  const QuantityMetadata md = w.finish();
+  ASSERT_TRUE(md.statistics);
+  EXPECT_EQ(md.statistics->count(), 0u);
+  EXPECT_FALSE(md.statistics->min());
+  EXPECT_EQ(md.shape, (Shape{0, 3}));
+}
+
+TEST(QuantityWriterSwmr, RefusesUnchunkedDatasetsAndOldFileFormats) {
+  TempDir dir;
+  SilenceHDF5 quiet;
+  WriterOptions options;
+  options.swmr = true;
+  auto scalar = dir.path() / "scalar.h5";
+  EXPECT_EQ(message_of<ValueError>(
+                [&] { QuantityWriter(scalar, "s", DType::float64, Extent::fixed({}), options); }),
+            "dataset /s in " + scalar.string() +
+                " of shape () is not chunked, so it cannot be written in SWMR mode");
+  {
+    detail::Hid f(H5Fopen(scalar.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    EXPECT_EQ(H5Lexists(f.get(), "s", H5P_DEFAULT), 0) << "the refused dataset is removed";
+  }
+  // A file written in the default (oldest) format cannot be written in SWMR mode.
+  auto old = dir.path() / "old.h5";
+  write_dataset(old, "/other", Array::of(iota_doubles(3, 0), {3}));
+  EXPECT_EQ(message_of<ValueError>(
+                [&] { QuantityWriter(old, "v", DType::float64, Extent::unlimited({2}), options); }),
+            old.string() +
+                " is in a file format older than HDF5 1.10's (superblock version 0), which SWMR "
+                "cannot write: convert it (h5format_convert) or write without SWMR");
+  detail::Hid f(H5Fopen(old.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  EXPECT_EQ(H5Lexists(f.get(), "v", H5P_DEFAULT), 0) << "nothing is written to a refused file";
+  EXPECT_GT(H5Lexists(f.get(), "other", H5P_DEFAULT), 0);
+}
+
 }  // namespace
 }  // namespace h5archive

@@ -1,4 +1,6 @@
 // h5archive: the command line of libh5archive.
+#include <hdf5.h>
+
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -60,6 +62,10 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // Every error is reported once, as one line with HDF5's reason in it
+  // (libh5archive reads the reason off the error stack): HDF5's own printing
+  // of the whole stack would come on top.
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   try {
     if (demo_cmd->parsed()) return run_demo(global, std::cout);
     if (resolve_cmd->parsed()) return run_resolve(global, resolve, std::cout);

@@ -45,6 +45,16 @@ struct WriterOptions {
   Attributes attributes;
   /// HDF5 chunk cache of the dataset: what bounds HDF5's own memory use.
   std::size_t chunk_cache_bytes = 4u << 20;
+  /// HDF5's single-writer/multiple-reader mode: while the writer runs,
+  /// readers that open the file with H5F_ACC_SWMR_READ (h5py: swmr=True) see
+  /// every row appended so far and nothing else: each append is flushed. The
+  /// dataset must be chunked (any non-empty extent is); a new file is created
+  /// in HDF5 1.10's format, which SWMR needs, and an existing file in an older
+  /// format is refused (ValueError naming it: rewrite it with
+  /// h5format_convert or h5repack). No object or attribute can be created in
+  /// SWMR mode, so the attributes (units, statistics) are written by finish()
+  /// after it has ended. See docs/reliability.md.
+  bool swmr = false;
 };
 
 /// About 1 MiB chunks for `extent` of `dtype`: whole rows of the trailing
@@ -108,7 +118,7 @@ class QuantityWriter {
   /// metadata as read back from it. When hyperslab writes happened, or a
   /// known extent was not filled by appends, the statistics are computed by
   /// reading the dataset back in bounded blocks. Throws on failure (the
-  /// writer is closed either way).
+  /// writer is closed either way, and a dataset it created is removed).
   QuantityMetadata finish();
   /// Closes the writer and removes the dataset if this writer created it.
   /// Never throws.
