@@ -3,6 +3,7 @@
 #include <hdf5.h>
 
 #include <cstring>
+#include <iostream>
 #include <system_error>
 
 #include "dataset_io_detail.hpp"
@@ -83,10 +84,48 @@ bool file_exists(const fs::path& file) {
 
 // Opens `file` read-write, creating it if missing. The folder must exist:
 // creating folders is the staging area's business, not this layer's.
+// A writer in SWMR mode that stops without closing the file (killed, power
+// cut) leaves its superblock marked "open for write", and HDF5 then refuses
+// every later open. A live writer also holds the file lock, so a file that
+// locks but carries the mark was left by a writer that is gone: the mark is
+// cleared (what `h5clear -s` does, through the same file-access property) and
+// the user is told on standard error.
+void close_written(Hid& f, const fs::path& file);
+
+Hid open_existing_for_writing(const fs::path& file, hid_t fapl) {
+  hid_t id;
+  std::string cause;
+  {
+    QuietErrors quiet;
+    id = H5Fopen(file.c_str(), H5F_ACC_RDWR, fapl);
+    if (id < 0) cause = detail::innermost_hdf5_error();
+  }
+  if (id >= 0) return Hid(id);
+  if (cause.find("already open for write") == std::string::npos)
+    throw HDF5Error("Opening " + file.string() + " for writing" +
+                    (cause.empty() ? "" : ": " + cause));
+  {
+    // h5clear -s -i: clear the mark, and move the end-of-allocation past
+    // whatever the stopped writer had already put in the file.
+    Hid clearing = checked(H5Pcreate(H5P_FILE_ACCESS), "Creating a file-access property list");
+    hbool_t on = true;
+    for (const char* property : {"clear_status_flags", "skip_eof_check", "null_fsm_addr"})
+      check(H5Pset(clearing.get(), property, &on),
+            "Preparing to clear the open-for-write mark of " + file.string());
+    Hid f = checked(H5Fopen(file.c_str(), H5F_ACC_RDWR, clearing.get()),
+                    "Clearing the open-for-write mark of " + file.string());
+    check(H5Fincrement_filesize(f.get(), 0), "Repairing the file size of " + file.string());
+    close_written(f, file);
+  }
+  std::cerr << "h5archive: note: " << file.string()
+            << " was marked open for write by a writer that stopped without closing it; the mark "
+               "was cleared (as h5clear -s -i does)\n";
+  return checked(H5Fopen(file.c_str(), H5F_ACC_RDWR, fapl),
+                 "Opening " + file.string() + " for writing");
+}
+
 Hid open_for_writing(const fs::path& file, hid_t fapl = H5P_DEFAULT) {
-  if (file_exists(file))
-    return checked(H5Fopen(file.c_str(), H5F_ACC_RDWR, fapl),
-                   "Opening " + file.string() + " for writing");
+  if (file_exists(file)) return open_existing_for_writing(file, fapl);
   fs::path folder = file.parent_path();
   std::error_code ec;
   if (!folder.empty() && !fs::is_directory(folder, ec))

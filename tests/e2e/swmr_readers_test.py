@@ -7,7 +7,8 @@ would be data that was never written. Readers: three h5py processes opening
 the entry by its /uploads name with swmr=True, refreshing and reading
 everything they see; h5watch (HDF5's own SWMR tool, C) printing the rows as
 they arrive. Afterwards the archive JSON and the dataset carry the final
-statistics."""
+statistics. Last, a writer killed with SIGKILL mid-stream: the next writer
+clears the mark the dead one left, and says so."""
 import json
 import os
 import re
@@ -124,6 +125,31 @@ def main():
         check(archive["data"]["value"] == name + "#/data/value", "the JSON holds the reference")
         check(archive["data"]["m_hdf5"]["value"]["statistics"]["count"] == ROWS * COLUMNS,
               "the JSON holds the final statistics")
+
+        # A SWMR writer killed mid-stream leaves the file marked "open for
+        # write": HDF5 refuses every open until the mark is cleared. The
+        # next writer clears it (as h5clear -s -i does), says so, and goes on.
+        writer = subprocess.Popen(
+            [os.path.join(BIN, "swmr_writer"), root, "swmr_up", "killed", "100000", str(COLUMNS),
+             "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(10):
+            writer.stdout.readline()
+        writer.kill()
+        writer.wait(timeout=30)
+        killed = os.path.join(root, "sw", "swmr_up", "archive", "killed.h5")
+        r = subprocess.run([PYTHON, "-c", f"import h5py; h5py.File({killed!r}, 'r')"],
+                           capture_output=True, text=True)
+        check(r.returncode != 0 and "h5clear" in r.stderr,
+              f"after SIGKILL, HDF5 refuses the marked file and names h5clear ({r.stderr.strip()[-200:]})")
+        r = subprocess.run([os.path.join(BIN, "swmr_writer"), root, "swmr_up", "killed", "7",
+                            str(COLUMNS), "0"], capture_output=True, text=True, timeout=60)
+        check(r.returncode == 0 and "was marked open for write by a writer that stopped" in r.stderr
+              and "cleared" in r.stderr,
+              f"the next writer clears the mark and says so ({r.stderr.strip()[-300:]})")
+        with h5py.File(killed, "r") as f:
+            values = (np.arange(7, dtype=np.float64) + 1)[:, None] * np.ones((1, COLUMNS))
+            check(np.array_equal(f["data/value"][()], values),
+                  "after the repair the file opens and holds the new writer's rows")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{len(FAILURES)} failures")
