@@ -1,7 +1,13 @@
 // The entry archive: construction, the archive HDF5 file, save / load, reads.
 #include "h5archive/entry_archive.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -54,20 +60,57 @@ void EntryArchive::save() {
   write_file_atomically(st.context->archive_json_path(upload, *st.metadata.entry_id), text);
 }
 
-void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
-  // Same folder as the target, so the rename is atomic.
-  auto tmp = path;
-  tmp += fmt::format(".tmp-{}", ::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
+namespace {
+
+// Temporary files `<name>.tmp-<pid>` of writers that died before renaming
+// them (SIGKILL during a save) are never read; the next save removes those
+// whose process is gone.
+void remove_stale_temporaries(const std::filesystem::path& path) {
+  const std::string prefix = path.filename().string() + ".tmp-";
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(path.parent_path(), ec)) {
+    const std::string name = e.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const std::string pid_text = name.substr(prefix.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
+    if (pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
       std::error_code ignored;
-      std::filesystem::remove(tmp, ignored);
-      throw Error(fmt::format("Cannot write {}", tmp.string()));
+      std::filesystem::remove(e.path(), ignored);
     }
   }
+}
+
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
+  // Same folder as the target, so the rename is atomic; the data reach the
+  // disk before the rename, so even after a power cut the file is the old or
+  // the new version.
+  auto tmp = path;
+  tmp += fmt::format(".tmp-{}", ::getpid());
+  const auto fail = [&](const std::string& what) {
+    const std::string reason = std::strerror(errno);
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw Error(fmt::format("Cannot {} {}: {}", what, tmp.string(), reason));
+  };
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail("create");
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      fail("write");
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    fail("flush");
+  }
+  if (::close(fd) != 0) fail("close");
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
@@ -76,6 +119,14 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
     throw Error(
         fmt::format("Cannot rename {} to {}: {}", tmp.string(), path.string(), ec.message()));
   }
+  // The rename itself is made durable by syncing the folder (best effort).
+  if (const int dir = ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(),
+                             O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  remove_stale_temporaries(path);
 }
 
 EntryArchive EntryArchive::load(const StagingArea& area, std::shared_ptr<const SectionDef> data_def,
