@@ -171,9 +171,30 @@ const char* kind_name(Kind k) {
 // an answer, not an error, so HDF5 stays quiet. Readers follow soft and
 // external links (a dangling one reads as missing); writers do not.
 enum class Links { follow, stop };
-Kind probe(hid_t file, const std::string& path, Links links) {
+// The name of the open file `obj` belongs to, for messages.
+std::string file_name_of(hid_t obj) {
+  const ssize_t n = H5Fget_name(obj, nullptr, 0);
+  if (n <= 0) return "the file";
+  std::string name(static_cast<std::size_t>(n), '\0');
+  H5Fget_name(obj, name.data(), name.size() + 1);
+  return name;
+}
+
+// A file HDF5 cannot read (corrupt object headers, an external link into a
+// broken file) is reported as such with HDF5's reason, never as "not found".
+// `wanted` is the object asked for, `path` the part of it that failed.
+[[noreturn]] void unreadable(hid_t file, const std::string& path, const std::string& wanted) {
+  const std::string cause = detail::innermost_hdf5_error();
+  throw HDF5Error("Cannot read " + wanted + " in " + file_name_of(file) +
+                  (path == wanted ? "" : " (at " + path + ")") +
+                  (cause.empty() ? "" : ": " + cause));
+}
+
+Kind probe(hid_t file, const std::string& path, Links links, const std::string& wanted) {
   QuietErrors quiet;
-  if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0) return Kind::missing;
+  const htri_t exists = H5Lexists(file, path.c_str(), H5P_DEFAULT);
+  if (exists < 0) unreadable(file, path, wanted);
+  if (exists == 0) return Kind::missing;
   // Never look (or write) through a soft or external link: it may lead into
   // another file, e.g. a raw file an HDF5Reference string points at.
   H5L_info2_t link;
@@ -181,8 +202,10 @@ Kind probe(hid_t file, const std::string& path, Links links) {
       (H5Lget_info2(file, path.c_str(), &link, H5P_DEFAULT) < 0 || link.type != H5L_TYPE_HARD))
     return Kind::link;
   H5O_info2_t info;
-  if (H5Oget_info_by_name3(file, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
-    return links == Links::stop ? Kind::link : Kind::missing;
+  if (H5Oget_info_by_name3(file, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
+    if (links == Links::stop) return Kind::link;
+    unreadable(file, path, wanted);  // the link is there, what it leads to is not readable
+  }
   switch (info.type) {
     case H5O_TYPE_GROUP:
       return Kind::group;
@@ -204,7 +227,7 @@ Kind probe(hid_t file, const std::string& path, Links links) {
 Kind probe_path(hid_t f, const std::vector<std::string>& parts, const fs::path& file) {
   for (std::size_t n = 1; n <= parts.size(); ++n) {
     const std::string path = join_path(parts, n);
-    const Kind k = probe(f, path, Links::stop);
+    const Kind k = probe(f, path, Links::stop, join_path(parts, parts.size()));
     if (n == parts.size() || k == Kind::missing) return k;  // missing parent: all missing
     if (k != Kind::group) incompatible(k, path, file);
   }
@@ -216,7 +239,7 @@ Kind probe_path(hid_t f, const std::vector<std::string>& parts, const fs::path& 
 Kind find(hid_t f, const std::vector<std::string>& parts) {
   Kind k = Kind::group;  // the root
   for (std::size_t n = 1; n <= parts.size(); ++n) {
-    k = probe(f, join_path(parts, n), Links::follow);
+    k = probe(f, join_path(parts, n), Links::follow, join_path(parts, parts.size()));
     if (n < parts.size() && k != Kind::group) return Kind::missing;
   }
   return k;
