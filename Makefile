@@ -8,7 +8,7 @@ JOBS ?= 2
 WERROR ?= ON
 export H5ARCHIVE_CACHE H5ARCHIVE_HDF5_PREFIX H5ARCHIVE_VENV
 
-.PHONY: all setup configure build test demo bench apitests format clean test-asan
+.PHONY: all setup configure build test demo bench apitests format clean test-asan fuzz
 
 all: build
 
@@ -65,3 +65,19 @@ test-asan: setup
 	@cd $(ASAN_BUILD) && LD_PRELOAD="$(ASAN_LIB)" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) -R '^e2e\.'
+
+# libFuzzer targets (fuzz/, docs/reliability.md "Fuzzing"), clang only, in
+# build-fuzz: only fuzz_all is built (the regular targets need gcc). A
+# regression pass over each seed corpus fuzz/corpus/<target>/, then
+# FUZZ_SECONDS of fuzzing per target on a copy of it (fuzz/run.sh); crash
+# inputs land in $(FUZZ_BUILD)/artifacts/. E.g. `make fuzz FUZZ_SECONDS=120`.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 10
+fuzz: setup
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DH5ARCHIVE_FUZZ=ON -DH5ARCHIVE_BUILD_TESTS=OFF \
+	  -DCMAKE_PREFIX_PATH="$(H5ARCHIVE_HDF5_PREFIX)" \
+	  -DH5ARCHIVE_PYTHON="$(H5ARCHIVE_VENV)/bin/python" \
+	  -DH5ARCHIVE_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
+	@fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

@@ -28,7 +28,7 @@ as_root() {
 # --- 1. Debian packages ----------------------------------------------------
 PACKAGES=(cmake ninja-build g++ pkg-config zlib1g-dev nlohmann-json3-dev libfmt-dev
           libgtest-dev libgmock-dev libcli11-dev dpkg-dev python3-venv clang-format make
-          strace)
+          strace valgrind clang libclang-rt-14-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

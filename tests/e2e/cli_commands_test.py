@@ -154,6 +154,24 @@ def test_put(root, tmp):
     r = run("--root", root, "put", "test_upload", "e2", "/metadata/x", src)
     check(r.returncode == 1 and "/metadata/x" in r.stderr, f"put under metadata refused: {r.stderr}")
 
+    # --swmr: an unlimited first axis in a 1.10-format file; an older file is
+    # refused before anything is written.
+    r = run("--root", root, "put", "test_upload", "swmr_entry", "/data/live", src, "--swmr",
+            "--block-mib", "0.1")
+    check(r.returncode == 0, f"put --swmr exits 0: {r.stderr}")
+    with h5py.File(os.path.join(upload, "archive", "swmr_entry.h5"), "r") as f:
+        d = f["/data/live"]
+        check(d.maxshape == (None, 40) and np.array_equal(d[()], a, equal_nan=True),
+              f"put --swmr stores the values with an unlimited first axis: {d.maxshape}")
+        superblock = f.id.get_create_plist().get_version()[0]
+        check(superblock >= 3, f"put --swmr writes HDF5 1.10's format: superblock {superblock}")
+    test_entry_h5 = os.path.join(upload, "archive", "test_entry.h5")
+    before = open(test_entry_h5, "rb").read()
+    r = run("--root", root, "put", "test_upload", "test_entry", "/data/new", src, "--swmr")
+    check(r.returncode == 1 and "older than HDF5 1.10's" in r.stderr and "test_entry.h5" in r.stderr,
+          f"put --swmr into an older file is refused naming it: {r.stderr}")
+    check(open(test_entry_h5, "rb").read() == before, "the refused put --swmr left the file unchanged")
+
     # Through the connector, h5dump reads what put wrote, by name.
     env = dict(os.environ, HDF5_VOL_CONNECTOR=f"h5archive root={root}",
                HDF5_PLUGIN_PATH=os.environ["H5ARCHIVE_PLUGINS"])

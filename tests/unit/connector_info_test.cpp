@@ -57,6 +57,7 @@ TEST_F(ConnectorInfo, CanonicalStringsRoundTrip) {
            "root=/a b/c;prefix_size=0;upload=test_upload;under_vol=0;under_info={}",
            "root={/odd;dir};under_vol=0;under_info={}",
            "under_vol=1;under_info={under_vol=0;under_info={}}",
+           "under_vol=1;under_info={under_vol=1;under_info={under_vol=0;under_info={}}}",
        }) {
     EXPECT_EQ(canonical(s), s);
   }
@@ -88,6 +89,17 @@ TEST_F(ConnectorInfo, MalformedStringsNameTheKey) {
            Case{"upload=../x", "key 'upload'"},
            Case{"under_vol=no_such_connector", "key 'under_vol': cannot load VOL connector"},
            Case{"root", "expected key=value, got 'root'"},
+           // Found by fuzz_info_string: HDF5's own pass_through parser crashed
+           // on these (fuzz/corpus/fuzz_info_string/crash-*); ours refuses them.
+           Case{"under_vol=1;under_info={u}", "expected key=value, got 'u'"},
+           Case{"under_vol=1;under_info={root=/x}",
+                "the pass_through connector takes only under_vol and under_info, got 'root'"},
+           Case{"under_vol=1;under_info={under_vol=1;under_info={under_vol=1;under_info={"
+                "under_vol=1;under_info={under_vol=1;under_info={under_vol=1;under_info={"
+                "under_vol=1;under_info={under_vol=1;under_info={under_vol=1;under_info={"
+                "under_vol=1;under_info={under_vol=1;under_info={under_vol=1;under_info={"
+                "}}}}}}}}}}}}",
+                "more than 8 nested pass_through layers"},
        }) {
     std::string error;
     EXPECT_EQ(canonical(c.text, &error), "<error>") << c.text;

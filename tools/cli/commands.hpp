@@ -84,6 +84,7 @@ struct PutOptions {
   std::string compress = "none";
   unsigned level = 4;
   double block_mib = 16;
+  bool swmr = false;             ///< --swmr: SWMR mode, unlimited first axis
   std::optional<bool> progress;  ///< --progress / --no-progress; isatty(2) if unset
 };
 CLI::App* add_put_command(CLI::App& app, PutOptions& options);

@@ -57,6 +57,11 @@ CLI::App* add_put_command(CLI::App& app, PutOptions& options) {
                   "Size of the blocks read from the file and written, in MiB (bounds memory)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--swmr", options.swmr,
+                "Write in HDF5's single-writer/multiple-reader mode with an unlimited first axis: "
+                "readers that open the file with SWMR (h5py: swmr=True; h5watch) see the rows "
+                "written so far while put runs. A new file is written in HDF5 1.10's format; an "
+                "existing dataset must be extendable along its first axis");
   cmd->add_flag("--progress,!--no-progress", options.progress,
                 "Show a progress bar on standard error (default: when it is a terminal)");
   return cmd;
@@ -66,6 +71,7 @@ int run_put(const GlobalOptions& global, const PutOptions& options, std::ostream
   WriterOptions writer_options;
   writer_options.compression = compression_of(options);
   writer_options.unit = options.unit;
+  writer_options.swmr = options.swmr;
   if (!options.chunks.empty())
     writer_options.chunks = Shape(options.chunks.begin(), options.chunks.end());
 
@@ -81,7 +87,9 @@ int run_put(const GlobalOptions& global, const PutOptions& options, std::ostream
   const StagingArea area = global.staging_area();
   const QuantityMetadata m = entry_files::put_quantity(
       area, options.upload, options.entry, options.archive_path, header.dtype,
-      Extent::fixed(header.shape), writer_options, [&](QuantityWriter& writer) {
+      options.swmr && !header.shape.empty() ? Extent::unlimited(header.row_shape())
+                                            : Extent::fixed(header.shape),
+      writer_options, [&](QuantityWriter& writer) {
         if (header.shape.empty()) {  // 0-d: one element, no rows to stream
           writer.write(reader.read_rows(1), {});
           return;
