@@ -52,19 +52,22 @@ apitests: build
 # uninstrumented programs (h5dump, python, bash) that load the instrumented
 # connector, so libasan is preloaded for them and leak checks are off there.
 ASAN_BUILD ?= build-asan
-ASAN_LIB = $(shell $(CXX) -print-file-name=libasan.so)
+# libstdc++ is preloaded too: ASan's __cxa_throw interceptor needs the real
+# one at start-up, which python (a C program) would otherwise load too late.
+ASAN_LIB = $(shell $(CXX) -print-file-name=libasan.so) $(shell $(CXX) -print-file-name=libstdc++.so.6)
 test-asan: setup
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DH5ARCHIVE_SANITIZE=ON \
 	  -DCMAKE_PREFIX_PATH="$(H5ARCHIVE_HDF5_PREFIX)" \
 	  -DH5ARCHIVE_PYTHON="$(H5ARCHIVE_VENV)/bin/python" \
 	  -DH5ARCHIVE_WERROR=$(WERROR) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
-	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tools/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) -E '^e2e\.'
 	@cd $(ASAN_BUILD) && LD_PRELOAD="$(ASAN_LIB)" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS) -R '^e2e\.'
+	  H5ARCHIVE_UNDER_ASAN=1 ctest --output-on-failure -j $(JOBS) -R '^e2e\.'
 
 # libFuzzer targets (fuzz/, docs/reliability.md "Fuzzing"), clang only, in
 # build-fuzz: only fuzz_all is built (the regular targets need gcc). A

@@ -94,8 +94,10 @@ herr_t dataset_get(void* dset, H5VL_dataset_get_args_t* args, hid_t dxpl_id, voi
 herr_t dataset_specific(void* obj, H5VL_dataset_specific_args_t* args, hid_t dxpl_id, void** req) {
   return guarded<herr_t>(-1, [&] {
     auto* o = as_object(obj);
+    // A refresh closes and reopens the object: `o` may be gone afterwards.
+    const hid_t under_vol_id = o->under_vol_id;
     herr_t status = H5VLdataset_specific(o->under, o->under_vol_id, args, dxpl_id, req);
-    wrap_request(req, o->under_vol_id);
+    wrap_request(req, under_vol_id);
     return status;
   });
 }

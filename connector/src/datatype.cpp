@@ -40,8 +40,10 @@ herr_t datatype_specific(void* obj, H5VL_datatype_specific_args_t* args, hid_t d
                          void** req) {
   return guarded<herr_t>(-1, [&] {
     auto* o = as_object(obj);
+    // A refresh closes and reopens the object: `o` may be gone afterwards.
+    const hid_t under_vol_id = o->under_vol_id;
     herr_t status = H5VLdatatype_specific(o->under, o->under_vol_id, args, dxpl_id, req);
-    wrap_request(req, o->under_vol_id);
+    wrap_request(req, under_vol_id);
     return status;
   });
 }

@@ -42,8 +42,10 @@ herr_t group_specific(void* obj, H5VL_group_specific_args_t* args, hid_t dxpl_id
     H5VL_group_specific_args_t local = *args;
     if (local.op_type == H5VL_GROUP_MOUNT)
       local.args.mount.child_file = under_of(local.args.mount.child_file);
+    // A refresh closes and reopens the object: `o` may be gone afterwards.
+    const hid_t under_vol_id = o->under_vol_id;
     herr_t status = H5VLgroup_specific(o->under, o->under_vol_id, &local, dxpl_id, req);
-    wrap_request(req, o->under_vol_id);
+    wrap_request(req, under_vol_id);
     return status;
   });
 }

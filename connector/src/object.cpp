@@ -41,8 +41,10 @@ herr_t object_specific(void* obj, const H5VL_loc_params_t* loc_params,
                        H5VL_object_specific_args_t* args, hid_t dxpl_id, void** req) {
   return guarded<herr_t>(-1, [&] {
     auto* o = as_object(obj);
+    // A refresh closes and reopens the object: `o` may be gone afterwards.
+    const hid_t under_vol_id = o->under_vol_id;
     herr_t status = H5VLobject_specific(o->under, loc_params, o->under_vol_id, args, dxpl_id, req);
-    wrap_request(req, o->under_vol_id);
+    wrap_request(req, under_vol_id);
     return status;
   });
 }

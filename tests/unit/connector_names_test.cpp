@@ -2,7 +2,9 @@
 // mapping, whole references, bad names with messages on the error stack,
 // plain paths, writing, is_accessible/delete and the plugin probe.
 #include <gtest/gtest.h>
+
 #include <hdf5.h>
+#include <vector>
 
 #include <cstdlib>
 #include <filesystem>
@@ -45,6 +47,30 @@ class ConnectorNames : public ::testing::Test {
   h5archive::StagingArea area_{"/nonexistent"};
   hid_t fapl_ = H5I_INVALID_HID;
 };
+
+// H5Drefresh / H5Orefresh close and reopen the object below the connector:
+// the connector must not touch its wrapper afterwards (found under
+// AddressSanitizer with SWMR readers refreshing through the connector).
+TEST_F(ConnectorNames, RefreshKeepsObjectsUsable) {
+  hid_t f = H5Fopen("/uploads/test_upload/archive/test_entry", H5F_ACC_RDONLY, fapl_);
+  ASSERT_GE(f, 0);
+  hid_t d = H5Dopen2(f, "/data/value", H5P_DEFAULT);
+  ASSERT_GE(d, 0);
+  EXPECT_GE(H5Drefresh(d), 0);
+  EXPECT_GE(H5Drefresh(d), 0);
+  std::vector<double> values(25);
+  EXPECT_GE(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0);
+  EXPECT_EQ(values[0], 1.0);
+  EXPECT_EQ(values[1], 0.0);
+  H5Dclose(d);
+  hid_t g = H5Gopen2(f, "/data", H5P_DEFAULT);
+  ASSERT_GE(g, 0);
+  EXPECT_GE(H5Grefresh(g), 0);
+  EXPECT_GE(H5Orefresh(g), 0);
+  EXPECT_GT(H5Lexists(g, "value", H5P_DEFAULT), 0);
+  H5Gclose(g);
+  H5Fclose(f);
+}
 
 TEST_F(ConnectorNames, ArchiveEntryNameOpensTheEntryFile) {
   hid_t f = H5Fopen("/uploads/test_upload/archive/test_entry", H5F_ACC_RDONLY, fapl_);
