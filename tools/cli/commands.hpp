@@ -29,7 +29,15 @@ struct GlobalOptions {
   int prefix_size = 2;              ///< --prefix-size
 
   StagingArea staging_area() const;
+  /// Resolves `reference` in staging_area(), with `upload` (--upload) as the
+  /// current upload for references without a /uploads/<u>/<dir>/ prefix.
+  Resolved resolve(const std::string& reference, const std::optional<std::string>& upload) const;
 };
+
+/// Adds the positional REF option (a reference, described by the three forms)
+/// and --upload to a subcommand that reads through a reference.
+void add_reference_options(CLI::App* cmd, std::string& reference,
+                           std::optional<std::string>& upload);
 
 /// `h5archive demo`: builds the seed documentation's example.
 CLI::App* add_demo_command(CLI::App& app);

@@ -83,12 +83,7 @@ CLI::App* add_get_command(CLI::App& app, GetOptions& options) {
       "Read a quantity, or a slice of it, and write it as .npy, CSV or JSON. Default format: "
       "npy with -o FILE, json on standard output. Binary .npy is never written to a terminal "
       "(exit 2): use -o FILE or redirect standard output");
-  cmd->add_option("REF", options.reference,
-                  "/uploads/<u>/archive/<entry>#<path>, /uploads/<u>/raw/<file>#<path> or "
-                  "<file>#<path> (a raw file of --upload)")
-      ->required();
-  cmd->add_option("--upload", options.upload,
-                  "The current upload, for references without /uploads/<u>/<dir>/");
+  add_reference_options(cmd, options.reference, options.upload);
   cmd->add_option("--slice", options.slice,
                   "numpy selection, one part per axis: start:stop:step, an index, ':' or '...' "
                   "(e.g. \"0:100, :, 3\"); default: everything");
@@ -108,9 +103,7 @@ int run_get(const GlobalOptions& global, const GetOptions& options, std::ostream
     throw UsageError(
         "refusing to write binary .npy data to a terminal: give -o FILE, redirect standard "
         "output, or choose --format json or csv");
-  std::optional<std::string_view> upload;
-  if (options.upload) upload = *options.upload;
-  const Resolved r = global.staging_area().resolve(options.reference, upload);
+  const Resolved r = global.resolve(options.reference, options.upload);
   const Selection selection = parse_selection(options.slice);
 
   if (format == "npy") {

@@ -71,12 +71,7 @@ CLI::App* add_info_command(CLI::App& app, InfoOptions& options) {
       "Print a quantity's metadata without reading its data: shape, dtype, unit, chunk shape, "
       "compression and the statistics recorded when it was written (count, nan_count, min, max, "
       "mean)");
-  cmd->add_option("REF", options.reference,
-                  "/uploads/<u>/archive/<entry>#<path>, /uploads/<u>/raw/<file>#<path> or "
-                  "<file>#<path> (a raw file of --upload)")
-      ->required();
-  cmd->add_option("--upload", options.upload,
-                  "The current upload, for references without /uploads/<u>/<dir>/");
+  add_reference_options(cmd, options.reference, options.upload);
   cmd->add_flag("--json", options.json,
                 "Print one JSON object: reference, file, dataset, then the metadata as the entry "
                 "archive stores it (shape, dtype, unit, chunks, compression, statistics)");
@@ -84,9 +79,7 @@ CLI::App* add_info_command(CLI::App& app, InfoOptions& options) {
 }
 
 int run_info(const GlobalOptions& global, const InfoOptions& options, std::ostream& out) {
-  std::optional<std::string_view> upload;
-  if (options.upload) upload = *options.upload;
-  const Resolved r = global.staging_area().resolve(options.reference, upload);
+  const Resolved r = global.resolve(options.reference, options.upload);
   const QuantityMetadata m = read_quantity_metadata(r.file, r.dataset);
   if (!options.json) {
     print_text(options.reference, r, m, out);

@@ -56,11 +56,9 @@ CLI::App* add_ls_command(CLI::App& app, LsOptions& options) {
 
 int run_ls(const GlobalOptions& global, const LsOptions& options, std::ostream& out) {
   const StagingArea area = global.staging_area();
-  std::optional<std::string_view> upload;
-  if (options.upload) upload = *options.upload;
   // Names (/uploads/...) first; anything else must be a reference.
   std::optional<Resolved> resolved = area.resolve_name(options.target);
-  if (!resolved) resolved = area.resolve(options.target, upload);
+  if (!resolved) resolved = global.resolve(options.target, options.upload);
   const std::filesystem::path& file = resolved->file;
   const std::string start = resolved->dataset.empty() ? "/" : resolved->dataset;
 

@@ -14,6 +14,23 @@ StagingArea GlobalOptions::staging_area() const {
   return root ? StagingArea(*root, prefix_size) : StagingArea(default_staging_root(), prefix_size);
 }
 
+Resolved GlobalOptions::resolve(const std::string& reference,
+                                const std::optional<std::string>& upload) const {
+  std::optional<std::string_view> current;
+  if (upload) current = *upload;
+  return staging_area().resolve(reference, current);
+}
+
+void add_reference_options(CLI::App* cmd, std::string& reference,
+                           std::optional<std::string>& upload) {
+  cmd->add_option("REF", reference,
+                  "/uploads/<u>/archive/<entry>#<path>, /uploads/<u>/raw/<file>#<path> or "
+                  "<file>#<path> (a raw file of --upload)")
+      ->required();
+  cmd->add_option("--upload", upload,
+                  "The current upload, for references without /uploads/<u>/<dir>/");
+}
+
 }  // namespace h5archive::cli
 
 int main(int argc, char** argv) {

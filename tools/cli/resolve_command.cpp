@@ -13,20 +13,13 @@ CLI::App* add_resolve_command(CLI::App& app, ResolveOptions& options) {
       "resolve",
       "Print a reference's parts and the file and dataset it resolves to, as JSON:\n"
       "{reference, upload_id, directory, file, path, os_path, dataset}");
-  cmd->add_option("REF", options.reference,
-                  "<file>#<path> (a raw file of --upload), /uploads/<u>/raw/<file>#<path> or "
-                  "/uploads/<u>/archive/<entry>#<path>")
-      ->required();
-  cmd->add_option("--upload", options.upload,
-                  "The current upload, for references without /uploads/<u>/<dir>/");
+  add_reference_options(cmd, options.reference, options.upload);
   return cmd;
 }
 
 int run_resolve(const GlobalOptions& global, const ResolveOptions& options, std::ostream& out) {
   Reference ref = Reference::parse(options.reference);
-  std::optional<std::string_view> upload;
-  if (options.upload) upload = *options.upload;
-  Resolved r = global.staging_area().resolve(options.reference, upload);
+  Resolved r = global.resolve(options.reference, options.upload);
   nlohmann::ordered_json j;
   j["reference"] = options.reference;
   j["upload_id"] = r.upload_id;
