@@ -41,14 +41,17 @@ CLI::App* add_put_command(CLI::App& app, PutOptions& options) {
   cmd->add_option("ARCHIVE_PATH", options.archive_path,
                   "Where the quantity lives in the archive, e.g. /data/value or /data/subs/0/y")
       ->required();
-  cmd->add_option("FILE", options.npy_file, "The .npy file (C order; versions 1.0-3.0)")
+  cmd->add_option("FILE", options.npy_file,
+                  "The .npy file (C order; versions 1.0-3.0; numeric, bool or complex: string "
+                  "arrays cannot be streamed)")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--unit", options.unit, "Written as the dataset's `units` attribute");
   cmd->add_option("--chunk", options.chunks,
                   "Chunk shape, one number per dimension (default: about 1 MiB chunks)")
       ->delimiter(',');
-  cmd->add_option("--compress", options.compress, "Compression of the chunks")
+  cmd->add_option("--compress", options.compress,
+                  "Compression of the chunks: deflate is applied after HDF5's byte shuffle")
       ->capture_default_str()
       ->check(CLI::IsMember({"none", "deflate"}));
   cmd->add_option("--level", options.level, "deflate level, 0-9 (with --compress deflate)")
