@@ -4,6 +4,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "h5archive/errors.hpp"
@@ -34,7 +35,7 @@ hid_t open_file(const std::filesystem::path& file) {
   silence_hdf5();
   if (!std::filesystem::exists(file)) throw NotFoundError("File not found: " + file.string());
   const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) throw HDF5Error("Cannot open " + file.string() + " as an HDF5 file");
+  if (f < 0) throw hdf5_failure("Cannot open " + file.string() + " as an HDF5 file");
   return f;
 }
 
@@ -55,6 +56,7 @@ std::string child_path(const std::string& parent, const std::string& name) {
 
 struct Walk {
   hid_t file;
+  std::string file_name;  // for messages
   std::vector<TreeNode> nodes;
   std::vector<H5O_token_t> visited;
 
@@ -76,7 +78,7 @@ struct Walk {
     hsize_t idx = 0;
     if (H5Literate_by_name2(file, path.c_str(), H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &names,
                             H5P_DEFAULT) < 0)
-      throw HDF5Error("Cannot list group " + path);
+      throw hdf5_failure("Cannot list group " + path + " in " + file_name);
     for (const auto& name : names) {
       TreeNode node;
       node.path = child_path(path, name);
@@ -107,7 +109,7 @@ struct Walk {
       }
       H5O_info2_t oinfo;
       if (H5Oget_info_by_name3(file, node.path.c_str(), &oinfo, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
-        throw HDF5Error("Cannot read object " + node.path);
+        throw hdf5_failure("Cannot read object " + node.path + " in " + file_name);
       node.kind = kind_of(oinfo.type);
       const bool descend = node.kind == TreeNode::Kind::group && !seen(oinfo.token);
       const std::string node_path = node.path;
@@ -124,14 +126,28 @@ TreeNode::Kind object_kind(const std::filesystem::path& file, const std::string&
   if (object_path == "/" || object_path.empty()) return TreeNode::Kind::group;
   // H5Oget_info_by_name follows soft and external links.
   H5O_info2_t info;
-  if (H5Oget_info_by_name3(f.get(), object_path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
-    throw NotFoundError("No object " + object_path + " in " + file.string());
+  if (H5Oget_info_by_name3(f.get(), object_path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
+    // A missing link is "not found"; anything else (a corrupt file, a link
+    // into a broken file, a path through a dataset) is HDF5's reason.
+    std::string prefix;
+    for (std::size_t start = 0; start < object_path.size();) {
+      const std::size_t end = std::min(object_path.find('/', start), object_path.size());
+      if (end > start) {
+        prefix += "/" + object_path.substr(start, end - start);
+        const htri_t exists = H5Lexists(f.get(), prefix.c_str(), H5P_DEFAULT);
+        if (exists == 0) throw NotFoundError("No object " + object_path + " in " + file.string());
+        if (exists < 0) throw hdf5_failure("Cannot read " + object_path + " in " + file.string());
+      }
+      start = end + 1;
+    }
+    throw hdf5_failure("Cannot read " + object_path + " in " + file.string());
+  }
   return kind_of(info.type);
 }
 
 std::vector<TreeNode> walk_tree(const std::filesystem::path& file, const std::string& group_path) {
   Handle f(open_file(file), H5Fclose);
-  Walk walk{f.get(), {}, {}};
+  Walk walk{f.get(), file.string(), {}, {}};
   H5O_info2_t info;
   if (H5Oget_info_by_name3(f.get(), group_path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
     throw NotFoundError("No group " + group_path + " in " + file.string());

@@ -62,4 +62,10 @@ class HDF5Error : public Error {
   using Error::Error;
 };
 
+/// For code that calls HDF5 directly: an HDF5Error whose message is `what`
+/// followed by HDF5's innermost description of the failure that just
+/// happened ("<what>: truncated file: eof = 100, ..."). Call it right after
+/// the failing HDF5 call; it consumes the error stack.
+HDF5Error hdf5_failure(const std::string& what);
+
 }  // namespace h5archive
