@@ -275,7 +275,8 @@ TEST(QuantityWriter, StatisticsAgreeWithNumpy) {
   const Statistics s = *w.finish().statistics;
   auto out = dir.path() / "out.txt";
   // No plugin path: h5py would load the (possibly instrumented) connector.
-  const std::string cmd = "env -u HDF5_PLUGIN_PATH -u HDF5_VOL_CONNECTOR " + py + " -c \"import h5py,numpy as np; d=h5py.File('" + file.string() +
+  const std::string cmd = "env -u HDF5_PLUGIN_PATH -u HDF5_VOL_CONNECTOR " + py +
+                          " -c \"import h5py,numpy as np; d=h5py.File('" + file.string() +
                           "','r')['v'][()].astype(np.float64); print(d.size, repr(d.min()), "
                           "repr(d.max()), repr(d.mean()))\" > " +
                           out.string();
