@@ -38,6 +38,7 @@ namespace {
 using detail::check;
 using detail::checked;
 using detail::Hid;
+using detail::list_str;
 using detail::QuietErrors;
 
 namespace fs = std::filesystem;
@@ -421,17 +422,17 @@ OpenDataset open_dataset(const fs::path& file, const std::string& dataset_path) 
   return d;
 }
 
-std::string list_str(const std::vector<std::uint64_t>& v) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
-  return s + "]";
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------- shared with
 // other writers (dataset_io_detail.hpp): the require-dataset rules live here.
 namespace detail {
+
+std::string list_str(const std::vector<std::uint64_t>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + "]";
+}
 
 std::string normalized_dataset_path(const std::string& path) {
   return join_path(nonempty_parts(path, "dataset"));

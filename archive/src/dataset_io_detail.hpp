@@ -2,14 +2,19 @@
 // writers (the streaming QuantityWriter) share, so the rules exist once.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "h5archive/dataset_io.hpp"
 #include "hdf5_handle.hpp"
 #include "hdf5_types.hpp"
 
 namespace h5archive::detail {
+
+/// "[1, 2, 3]": an offset or count in messages.
+std::string list_str(const std::vector<std::uint64_t>& v);
 
 /// "/a/b" for "a//b/" etc.; ValueError if the path names the root.
 std::string normalized_dataset_path(const std::string& path);

@@ -19,15 +19,10 @@ namespace fs = std::filesystem;
 using detail::check;
 using detail::checked;
 using detail::Hid;
+using detail::list_str;
 
 constexpr std::uint64_t kChunkTarget = 1u << 20;  // bytes per default chunk
 constexpr std::uint64_t kReadBudget = 4u << 20;   // bytes per block when re-reading
-
-std::string list_str(const std::vector<std::uint64_t>& v) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
-  return s + "]";
-}
 
 Shape trailing(const Shape& s) { return s.empty() ? Shape{} : Shape(s.begin() + 1, s.end()); }
 

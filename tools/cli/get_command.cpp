@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 
 #include "commands.hpp"
 #include "h5archive/dataset_io.hpp"
+#include "h5archive/entry_archive.hpp"
 #include "h5archive/errors.hpp"
 #include "h5archive/npy.hpp"
 #include "h5archive/selection.hpp"
@@ -55,24 +57,6 @@ void write_selection_npy(const Resolved& r, const Selection& selection, const fs
     done += n;
   }
   writer.close();
-}
-
-// Text output goes to `<file>.partial` first so a failure leaves no half file.
-template <class Write>
-void write_text_file(const fs::path& path, Write&& write) {
-  const fs::path partial = path.string() + ".partial";
-  try {
-    std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-    if (!file) throw NotFoundError("Cannot write " + path.string());
-    write(file);
-    file.close();
-    if (!file) throw HDF5Error("Cannot write " + path.string());
-    fs::rename(partial, path);
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(partial, ignored);
-    throw;
-  }
 }
 
 }  // namespace
@@ -138,7 +122,10 @@ int run_get(const GlobalOptions& global, const GetOptions& options, std::ostream
     }
   };
   if (options.output) {
-    write_text_file(*options.output, write);
+    // Replaced atomically, like an entry archive: a failure leaves no half file.
+    std::ostringstream text;
+    write(text);
+    write_file_atomically(*options.output, text.str());
   } else {
     write(out);
   }

@@ -28,11 +28,7 @@ class Handle {
   herr_t (*close_)(hid_t);
 };
 
-// The library prints its error stack by default; the CLI reports errors itself.
-void silence_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
-
 hid_t open_file(const std::filesystem::path& file) {
-  silence_hdf5();
   if (!std::filesystem::exists(file)) throw NotFoundError("File not found: " + file.string());
   const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) throw hdf5_failure("Cannot open " + file.string() + " as an HDF5 file");
