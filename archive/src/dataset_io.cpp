@@ -1,14 +1,18 @@
 #include "h5archive/dataset_io.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <iostream>
 #include <system_error>
 
 #include "dataset_io_detail.hpp"
+#include "h5archive/staging_driver.hpp"
 #include "hdf5_handle.hpp"
 #include "hdf5_types.hpp"
+#include "staged_open.hpp"
 
 namespace h5archive {
 
@@ -74,9 +78,49 @@ std::string join_path(const std::vector<std::string>& parts) {
 
 // ---------------------------------------------------------------- files
 
-// True if HDF5 (through whatever VOL connector the default fapl selects) can
-// open `file`; falls back to the file system so a missing file is cheap.
+// A file-access list for `file`, based on `base`: below a staging root the
+// staging driver (the kernel's walk, for the file and whatever HDF5 opens
+// from it), elsewhere `base` as it is.
+Hid file_access(const fs::path& file, hid_t base = H5P_DEFAULT) {
+  Hid fapl = checked(base == H5P_DEFAULT ? H5Pcreate(H5P_FILE_ACCESS) : H5Pcopy(base),
+                     "Creating a file-access property list");
+  use_staging_driver(fapl.get(), file);
+  return fapl;
+}
+
+// After a failed H5Fopen/H5Fcreate: the staging driver's typed error (missing
+// file, escape, not a regular file) if it refused, else HDF5's.
+[[noreturn]] void open_failed(const std::string& what) {
+  const detail::OpenFailure failure = detail::take_driver_failure();
+  if (failure.kind == detail::OpenFailure::Kind::none) throw detail::hdf5_error(what);
+  detail::innermost_hdf5_error();  // consumed: the typed error says it all
+  detail::throw_open_failure(failure);
+}
+
+Hid open_file(const fs::path& file, unsigned flags, hid_t fapl, const std::string& what) {
+  detail::take_driver_failure();
+  const hid_t id = H5Fopen(file.c_str(), flags, fapl);
+  if (id < 0) open_failed(what);
+  return Hid(id);
+}
+
+// True if `file` exists. Below a staging root the answer comes from the
+// kernel's walk (a folder, FIFO or escape is an error, not "missing"); other
+// files are asked of HDF5 (through whatever VOL connector the default fapl
+// selects), the file system first so a missing file is cheap.
 bool file_exists(const fs::path& file) {
+  if (const auto staged = detail::find_staged(file)) {
+    detail::OpenFailure failure;
+    const int fd = detail::open_staged(
+        staged->root, staged->upload_dir.empty() ? staged->root : staged->upload_dir, staged->file,
+        O_PATH, failure);
+    if (fd >= 0) {
+      ::close(fd);
+      return true;
+    }
+    if (failure.kind == detail::OpenFailure::Kind::missing) return false;
+    detail::throw_open_failure(failure);
+  }
   std::error_code ec;
   if (fs::exists(file, ec)) return true;
   QuietErrors quiet;
@@ -93,13 +137,22 @@ bool file_exists(const fs::path& file) {
 // the user is told on standard error.
 void close_written(Hid& f, const fs::path& file);
 
-Hid open_existing_for_writing(const fs::path& file, hid_t fapl) {
+Hid open_existing_for_writing(const fs::path& file, hid_t base_fapl) {
+  const Hid fapl = file_access(file, base_fapl);
   hid_t id;
   std::string cause;
   {
     QuietErrors quiet;
-    id = H5Fopen(file.c_str(), H5F_ACC_RDWR, fapl);
-    if (id < 0) cause = detail::innermost_hdf5_error();
+    detail::take_driver_failure();
+    id = H5Fopen(file.c_str(), H5F_ACC_RDWR, fapl.get());
+    if (id < 0) {
+      const detail::OpenFailure failure = detail::take_driver_failure();
+      if (failure.kind != detail::OpenFailure::Kind::none) {
+        detail::innermost_hdf5_error();
+        detail::throw_open_failure(failure);
+      }
+      cause = detail::innermost_hdf5_error();
+    }
   }
   if (id >= 0) return Hid(id);
   if (cause.find("already open for write") == std::string::npos)
@@ -108,39 +161,41 @@ Hid open_existing_for_writing(const fs::path& file, hid_t fapl) {
   {
     // h5clear -s -i: clear the mark, and move the end-of-allocation past
     // whatever the stopped writer had already put in the file.
-    Hid clearing = checked(H5Pcreate(H5P_FILE_ACCESS), "Creating a file-access property list");
+    Hid clearing = file_access(file);
     hbool_t on = true;
     for (const char* property : {"clear_status_flags", "skip_eof_check", "null_fsm_addr"})
       check(H5Pset(clearing.get(), property, &on),
             "Preparing to clear the open-for-write mark of " + file.string());
-    Hid f = checked(H5Fopen(file.c_str(), H5F_ACC_RDWR, clearing.get()),
-                    "Clearing the open-for-write mark of " + file.string());
+    Hid f = open_file(file, H5F_ACC_RDWR, clearing.get(),
+                      "Clearing the open-for-write mark of " + file.string());
     check(H5Fincrement_filesize(f.get(), 0), "Repairing the file size of " + file.string());
     close_written(f, file);
   }
   std::cerr << "h5archive: note: " << file.string()
             << " was marked open for write by a writer that stopped without closing it; the mark "
                "was cleared (as h5clear -s -i does)\n";
-  return checked(H5Fopen(file.c_str(), H5F_ACC_RDWR, fapl),
-                 "Opening " + file.string() + " for writing");
+  return open_file(file, H5F_ACC_RDWR, fapl.get(), "Opening " + file.string() + " for writing");
 }
 
-Hid open_for_writing(const fs::path& file, hid_t fapl = H5P_DEFAULT) {
-  if (file_exists(file)) return open_existing_for_writing(file, fapl);
+Hid open_for_writing(const fs::path& file, hid_t base_fapl = H5P_DEFAULT) {
+  if (file_exists(file)) return open_existing_for_writing(file, base_fapl);
   fs::path folder = file.parent_path();
   std::error_code ec;
-  if (!folder.empty() && !fs::is_directory(folder, ec))
+  if (!detail::find_staged(file) && !folder.empty() && !fs::is_directory(folder, ec))
     throw NotFoundError("Cannot create " + file.string() + ": folder " + folder.string() +
                         " does not exist");
-  return checked(H5Fcreate(file.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl),
-                 "Creating " + file.string());
+  const Hid fapl = file_access(file, base_fapl);
+  detail::take_driver_failure();
+  const hid_t id = H5Fcreate(file.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get());
+  if (id < 0) open_failed("Creating " + file.string());
+  return Hid(id);
 }
 
 Hid open_for_reading(const fs::path& file, const std::string& object_path) {
   if (!file_exists(file))
     throw NotFoundError("File " + file.string() + " not found (looking for " + object_path + ")");
-  return checked(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
-                 "Opening " + file.string() + " for reading");
+  return open_file(file, H5F_ACC_RDONLY, file_access(file).get(),
+                   "Opening " + file.string() + " for reading");
 }
 
 // Closes a file we wrote, reporting a failed final flush.
@@ -418,7 +473,7 @@ OpenDataset open_dataset(const fs::path& file, const std::string& dataset_path) 
   if (k != Kind::dataset)
     throw TypeMismatchError("Object " + d.path + " in " + file.string() + " is a " + kind_name(k) +
                             ", not a dataset");
-  d.dataset = checked(H5Dopen2(d.file.get(), d.path.c_str(), H5P_DEFAULT), "Opening " + d.what);
+  d.dataset = detail::open_dataset(d.file.get(), d.path, H5P_DEFAULT, file, d.what);
   return d;
 }
 
@@ -446,8 +501,7 @@ Hid open_existing_dataset_for_writing(hid_t f, const std::string& path, const fs
   const Kind k = probe_path(f, split_path(path), file);
   if (k == Kind::missing) return Hid();
   if (k != Kind::dataset) incompatible(k, path, file);
-  return checked(H5Dopen2(f, path.c_str(), H5P_DEFAULT),
-                 "Opening dataset " + path + " in " + file.string());
+  return open_dataset(f, path, H5P_DEFAULT, file, "dataset " + path + " in " + file.string());
 }
 
 void check_reassigned_shape(bool same, const std::string& existing, const std::string& requested,
@@ -469,6 +523,22 @@ StoredType check_reassigned_dtype(hid_t dataset, DType dtype, std::size_t string
 }
 
 Hid intermediate_groups_lcpl() { return intermediate_lcpl(); }
+
+Hid open_file_for_reading(const fs::path& file, const std::string& object_path) {
+  return open_for_reading(file, object_path);
+}
+
+Hid open_dataset(hid_t f, const std::string& path, hid_t dapl, const fs::path& file,
+                 const std::string& what) {
+  Hid dataset = checked(H5Dopen2(f, path.c_str(), dapl), "Opening " + what);
+  // Reading or writing such a dataset would open its external files with
+  // plain open(), wherever they are.
+  if (is_staged(file)) {
+    Hid dcpl = checked(H5Dget_create_plist(dataset.get()), "Reading the creation list of " + what);
+    refuse_external_storage(dcpl.get(), file, path);
+  }
+  return dataset;
+}
 
 Shape dataspace_shape(hid_t space, const std::string& what) { return space_shape(space, what); }
 
@@ -493,7 +563,7 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, const 
   if (k == Kind::dataset) {
     // h5py's require_dataset: same shape, safely castable dtype, stored dtype
     // kept. Every check comes before the first write.
-    dataset = checked(H5Dopen2(f.get(), path.c_str(), H5P_DEFAULT), "Opening " + what);
+    dataset = detail::open_dataset(f.get(), path, H5P_DEFAULT, file, what);
     Hid space = checked(H5Dget_space(dataset.get()), "Reading the dataspace of " + what);
     const Shape existing = space_shape(space.get(), "Dataset " + path + " in " + file.string());
     detail::check_reassigned_shape(existing == value.shape(), shape_str(existing),

@@ -19,6 +19,16 @@ std::string list_str(const std::vector<std::uint64_t>& v);
 /// "/a/b" for "a//b/" etc.; ValueError if the path names the root.
 std::string normalized_dataset_path(const std::string& path);
 
+/// Opens `file` read-only (NotFoundError naming `object_path` if missing);
+/// below a staging root through the staging driver.
+Hid open_file_for_reading(const std::filesystem::path& file, const std::string& object_path);
+
+/// Opens dataset `path` of the open file `f` (named `file`) with access list
+/// `dapl`; in a staged file, refuses one with external storage
+/// (refuse_external_storage). `what` names it in messages.
+Hid open_dataset(hid_t f, const std::string& path, hid_t dapl, const std::filesystem::path& file,
+                 const std::string& what);
+
 /// Opens `file` read-write, creating it if missing (NotFoundError if its
 /// folder does not exist), with file-access list `fapl`.
 Hid open_file_for_writing(const std::filesystem::path& file, hid_t fapl = H5P_DEFAULT);

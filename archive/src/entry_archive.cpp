@@ -14,6 +14,7 @@
 
 #include "h5archive/errors.hpp"
 #include "hdf5_quantity.hpp"
+#include "staged_open.hpp"
 
 namespace h5archive {
 namespace {
@@ -133,14 +134,14 @@ EntryArchive EntryArchive::load(const StagingArea& area, std::shared_ptr<const S
                                 std::string_view upload_id, std::string_view entry_id,
                                 std::vector<QuantityDef> root_quantities) {
   auto path = area.archive_json_path(upload_id, entry_id);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const std::optional<std::string> text = detail::read_whole_file(path);
+  if (!text) {
     throw NotFoundError(fmt::format("Entry {} of upload {} has no archive: {} does not exist",
                                     entry_id, upload_id, path.string()));
   }
   nlohmann::json json;
   try {
-    json = nlohmann::json::parse(in);
+    json = nlohmann::json::parse(*text);
   } catch (const nlohmann::json::exception& e) {
     throw ValueError(fmt::format("{} is not valid JSON: {}", path.string(), e.what()));
   }

@@ -10,6 +10,7 @@
 #include "h5archive/errors.hpp"
 #include "h5archive/reference.hpp"
 #include "hdf5_quantity.hpp"
+#include "staged_open.hpp"
 
 namespace h5archive::entry_files {
 namespace {
@@ -103,15 +104,15 @@ void require_upload(const StagingArea& area, std::string_view upload) {
 json load_entry(const StagingArea& area, std::string_view upload, std::string_view entry) {
   require_upload(area, upload);
   const fs::path path = area.archive_json_path(upload, entry);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const std::optional<std::string> text = detail::read_whole_file(path);
+  if (!text) {
     return json{
         {"metadata", {{"upload_id", std::string(upload)}, {"entry_id", std::string(entry)}}},
         {"data", json::object()}};
   }
   json j;
   try {
-    j = json::parse(in);
+    j = json::parse(*text);
   } catch (const json::exception& e) {
     // "[json.exception.parse_error.101] parse error at line 2, ...": the
     // bracketed id means nothing to a user.

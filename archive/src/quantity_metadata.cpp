@@ -306,8 +306,8 @@ QuantityMetadata read_quantity_metadata(const std::filesystem::path& file,
   md.unit = read_string_attribute(file, dataset_path, "units");
 
   const std::string what = fmt::format("dataset {} in {}", dataset_path, file.string());
-  Hid f = checked(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "Opening " + file.string());
-  Hid d = checked(H5Dopen2(f.get(), dataset_path.c_str(), H5P_DEFAULT), "Opening " + what);
+  Hid f = detail::open_file_for_reading(file, dataset_path);
+  Hid d = detail::open_dataset(f.get(), dataset_path, H5P_DEFAULT, file, what);
   read_layout(d.get(), md.shape.size(), md, what);
   {
     detail::QuietErrors quiet;

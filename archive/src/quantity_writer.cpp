@@ -210,7 +210,7 @@ struct QuantityWriter::State {
       detail::close_written_file(f, file);
       swmr_active = false;
       f = detail::open_file_for_writing(file);
-      dataset = checked(H5Dopen2(f.get(), path.c_str(), H5P_DEFAULT), "Reopening " + what);
+      dataset = detail::open_dataset(f.get(), path, H5P_DEFAULT, file, what);
       for (const std::string& name : swmr_statistics) H5Adelete(dataset.get(), name.c_str());
     }
     for (auto& a : final_attributes()) stats_attrs.push_back(std::move(a));
@@ -319,7 +319,7 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
                                    extent.str(), st.what);
     st.stored = detail::check_reassigned_dtype(existing.get(), dtype, 0, st.what).dtype;
     existing.close();
-    st.dataset = checked(H5Dopen2(st.f.get(), st.path.c_str(), dapl.get()), "Opening " + st.what);
+    st.dataset = detail::open_dataset(st.f.get(), st.path, dapl.get(), file, st.what);
     st.current = shape;
     // Old statistics would describe data that is about to change.
     for (const char* name : {stat_count_attribute, stat_nan_count_attribute, stat_min_attribute,

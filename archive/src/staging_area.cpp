@@ -1,7 +1,12 @@
 // The staging area and the one resolver of references and `/uploads/...` names.
-// Every path that leaves this file has passed three checks: safe ids, no
-// lexical escape from raw/, and no symbolic link leading out of the upload.
+// Every path that leaves this file has passed the checks that need no file
+// system: safe ids, no absolute path, no lexical escape from raw/. Where a
+// name really leads is decided by the kernel when it is opened, below the
+// upload folder (staged_open.cpp, the staging driver).
 #include "h5archive/staging_area.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -12,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "h5archive/errors.hpp"
+#include "staged_open.hpp"
 
 namespace fs = std::filesystem;
 
@@ -20,8 +26,6 @@ namespace {
 
 constexpr std::string_view kUploads = "/uploads/";
 constexpr std::size_t kMaxIdLength = 255;
-// Bounds symbolic link chains, like the kernel's ELOOP limit.
-constexpr int kMaxSymlinkHops = 40;
 // Linux's NAME_MAX and PATH_MAX (less the terminating NUL).
 constexpr std::size_t kMaxNameLength = 255;
 constexpr std::size_t kMaxPathLength = 4095;
@@ -101,101 +105,6 @@ void check_id(std::string_view culprit, std::string_view id, std::string_view wh
   }
 }
 
-bool is_within(const fs::path& inner, const fs::path& outer);
-
-// Resolves every symbolic link in `path` (absolute, any component may be
-// missing), like `realpath -m`: missing components are kept lexically, and a
-// dangling link is followed to where it points, since creating a file through
-// it would land there. With `bounds` non-empty, a link whose target lies
-// outside every bound is not followed further: the result (target plus the
-// remaining components) is then already outside, and the resolver never so
-// much as stat()s a path outside the upload.
-//
-// `start` is a folder whose links are already resolved (the root "/" for a
-// whole path) and `relative` the components to walk below it.
-fs::path resolve_links(fs::path current, const fs::path& relative, int& hops,
-                       const std::vector<fs::path>& bounds) {
-  for (auto it = relative.begin(); it != relative.end(); ++it) {
-    const fs::path& part = *it;
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      current = current.parent_path();
-      continue;
-    }
-    fs::path next = current / part;
-    std::error_code ec;
-    if (fs::is_symlink(fs::symlink_status(next, ec))) {
-      if (++hops > kMaxSymlinkHops) {
-        throw SecurityError(fmt::format("too many levels of symbolic links at {}", next.string()));
-      }
-      fs::path target = fs::read_symlink(next, ec);
-      if (ec)
-        throw ResolveError(
-            fmt::format("cannot read symbolic link {}: {}", next.string(), ec.message()));
-      target = (target.is_absolute() ? target : current / target).lexically_normal();
-      if (!bounds.empty() && std::none_of(bounds.begin(), bounds.end(), [&](const fs::path& b) {
-            return is_within(target, b);
-          })) {
-        for (++it; it != relative.end(); ++it) target /= *it;
-        return target.lexically_normal();
-      }
-      next = resolve_links(target.root_path(), target.relative_path(), hops, bounds);
-    }
-    current = std::move(next);
-  }
-  return current;
-}
-
-fs::path resolve_links(const fs::path& path, const std::vector<fs::path>& bounds = {}) {
-  int hops = 0;
-  const fs::path absolute = fs::absolute(path).lexically_normal();
-  return resolve_links(absolute.root_path(), absolute.relative_path(), hops, bounds);
-}
-
-bool is_within(const fs::path& inner, const fs::path& outer) {
-  auto it = inner.begin();
-  for (const auto& part : outer) {
-    if (part.empty()) continue;  // trailing separator
-    if (it == inner.end() || *it != part) return false;
-    ++it;
-  }
-  return true;
-}
-
-// Throws SecurityError if `candidate` (a path inside the upload folder, with no
-// `..`) reaches outside the upload folder through a symbolic link.
-void check_links_stay_inside(std::string_view culprit, const fs::path& candidate,
-                             const fs::path& upload_dir, std::string_view upload_id) {
-  fs::path resolved;
-  fs::path base;
-  try {
-    // The folders down to the upload's are walked once; below it, only the
-    // candidate's own components (each a symlink_status call).
-    const fs::path upload_abs = fs::absolute(upload_dir).lexically_normal();
-    base = resolve_links(upload_dir);
-    int hops = 0;
-    resolved = resolve_links(
-        base, fs::absolute(candidate).lexically_normal().lexically_relative(upload_abs), hops,
-        {upload_abs, base});
-  } catch (const ResolveError& e) {
-    throw SecurityError(fmt::format("{}: {}", culprit, e.what()));
-  }
-  if (!is_within(resolved, base)) {
-    throw SecurityError(
-        fmt::format("{}: {} resolves through a symbolic link to {}, outside upload '{}'", culprit,
-                    printable(candidate.string()), printable(resolved.string()), upload_id));
-  }
-}
-
-void check_upload_exists(std::string_view culprit, const fs::path& upload_dir,
-                         std::string_view upload_id) {
-  std::error_code ec;
-  if (!fs::is_directory(upload_dir, ec)) {
-    throw ResolveError(fmt::format("{}: unknown upload '{}' (no folder {})", culprit, upload_id,
-                                   upload_dir.string()));
-  }
-}
-
 // The OS would silently cut a name at its first NUL byte, so the file opened
 // would not be the file checked; over-long names fail later with a vaguer
 // message. Both are refused here, naming the reason.
@@ -212,15 +121,6 @@ void check_os_name(std::string_view culprit, std::string_view relative) {
   if (relative.size() > kMaxPathLength) {
     throw ResolveError(fmt::format("{}: file path of {} bytes is longer than {} bytes", culprit,
                                    relative.size(), kMaxPathLength));
-  }
-}
-
-// A folder where a file is expected would only fail later, in HDF5, with a
-// message that does not say why.
-void check_not_folder(std::string_view culprit, const fs::path& file) {
-  std::error_code ec;
-  if (fs::is_directory(file, ec)) {
-    throw ResolveError(fmt::format("{}: {} is a folder, not a file", culprit, file.string()));
   }
 }
 
@@ -249,6 +149,7 @@ StagingArea::StagingArea(fs::path root, int prefix_size)
     throw ValueError(fmt::format("prefix_size must be 0 or more, not {} (staging root {})",
                                  prefix_size, root_.string()));
   }
+  detail::register_staging_root(root_, prefix_size_);
 }
 
 fs::path StagingArea::upload_dir(std::string_view upload_id) const {
@@ -284,8 +185,22 @@ bool StagingArea::has_upload(std::string_view upload_id) const {
 }
 
 void StagingArea::create_upload(std::string_view upload_id) const {
-  fs::create_directories(raw_dir(upload_id));
-  fs::create_directories(archive_dir(upload_id));
+  // The root is the operator's: made as asked. Below it, through the walk.
+  fs::create_directories(root_);
+  const std::string root = fs::absolute(root_).lexically_normal().string();
+  for (const fs::path& folder : {raw_dir(upload_id), archive_dir(upload_id)})
+    detail::make_folders_staged(root, fs::absolute(folder).lexically_normal().string());
+}
+
+void StagingArea::check(const Resolved& resolved) const {
+  const auto staged = detail::find_staged(resolved.file);
+  if (!staged) throw ResolveError(resolved.file.string() + " is not below a staging root");
+  detail::OpenFailure failure;
+  const int fd = detail::open_staged(staged->root,
+                                     staged->upload_dir.empty() ? staged->root : staged->upload_dir,
+                                     staged->file, O_PATH, failure);
+  if (fd < 0) detail::throw_open_failure(failure);
+  ::close(fd);
 }
 
 namespace {
@@ -295,7 +210,6 @@ fs::path checked_raw_path(const StagingArea& area, std::string_view culprit,
                           std::string_view upload_id, std::string_view relative) {
   check_id(culprit, upload_id, "upload id");
   const fs::path upload = area.upload_dir(upload_id);
-  check_upload_exists(culprit, upload, upload_id);
   const fs::path rel(relative);
   if (relative.empty()) throw ResolveError(fmt::format("{}: empty raw file path", culprit));
   check_os_name(culprit, relative);
@@ -316,22 +230,16 @@ fs::path checked_raw_path(const StagingArea& area, std::string_view culprit,
     throw ResolveError(
         fmt::format("{}: path '{}' names raw/ itself, not a file", culprit, printable(relative)));
   }
-  const fs::path candidate = upload / "raw" / normal;
-  check_links_stay_inside(culprit, candidate, upload, upload_id);
-  check_not_folder(culprit, candidate);
-  return candidate;
+  // Symbolic links are not looked at here: the kernel follows them when the
+  // file is opened, below the upload folder (staged_open.cpp).
+  return upload / "raw" / normal;
 }
 
 fs::path checked_archive_path(const StagingArea& area, std::string_view culprit,
                               std::string_view upload_id, std::string_view entry_id) {
   check_id(culprit, upload_id, "upload id");
   check_id(culprit, entry_id, "entry id");
-  const fs::path upload = area.upload_dir(upload_id);
-  check_upload_exists(culprit, upload, upload_id);
-  fs::path file = area.archive_hdf5_path(upload_id, entry_id);
-  check_links_stay_inside(culprit, file, upload, upload_id);
-  check_not_folder(culprit, file);
-  return file;
+  return area.archive_hdf5_path(upload_id, entry_id);
 }
 
 }  // namespace
@@ -350,8 +258,10 @@ fs::path StagingArea::add_raw_file(std::string_view upload_id, std::string_view 
     throw NotFoundError(fmt::format("Cannot add {} to upload '{}' as raw file '{}': not a file",
                                     source.string(), upload_id, relative));
   }
-  fs::create_directories(destination.parent_path());
-  fs::copy_file(source, destination, fs::copy_options::overwrite_existing);
+  const auto staged = detail::find_staged(destination);
+  const std::string absolute = fs::absolute(destination).lexically_normal().string();
+  detail::make_folders_staged(staged->root, fs::path(absolute).parent_path().string());
+  detail::copy_into_staged(source, staged->root, staged->upload_dir, absolute);
   return destination;
 }
 

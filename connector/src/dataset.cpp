@@ -3,6 +3,7 @@
 // same connector below, as the library requires of the top level.
 #include <vector>
 
+#include "h5archive/staging_driver.hpp"
 #include "vol_internal.hpp"
 
 namespace h5archive::vol {
@@ -35,6 +36,16 @@ class UnderDatasets {
   hid_t vol_id_ = H5I_INVALID_HID;
 };
 
+// Closes the just-opened dataset below and rethrows if it may not be used.
+void refuse_or_close(void* under, hid_t under_vol_id, hid_t dxpl_id) {
+  try {
+    refuse_external_storage(under, under_vol_id, dxpl_id);
+  } catch (...) {
+    preserving_errors([&] { H5VLdataset_close(under, under_vol_id, dxpl_id, nullptr); });
+    throw;
+  }
+}
+
 void* dataset_create(void* obj, const H5VL_loc_params_t* loc_params, const char* name,
                      hid_t lcpl_id, hid_t type_id, hid_t space_id, hid_t dcpl_id, hid_t dapl_id,
                      hid_t dxpl_id, void** req) {
@@ -42,6 +53,9 @@ void* dataset_create(void* obj, const H5VL_loc_params_t* loc_params, const char*
     auto* o = as_object(obj);
     void* under = H5VLdataset_create(o->under, loc_params, o->under_vol_id, name, lcpl_id, type_id,
                                      space_id, dcpl_id, dapl_id, dxpl_id, req);
+    // Checked on the created dataset, whose file is known: writing it would
+    // create its external files wherever they are named.
+    if (under) refuse_or_close(under, o->under_vol_id, dxpl_id);
     wrap_request(req, o->under_vol_id);
     return wrap(under, o->under_vol_id);
   });
@@ -53,6 +67,7 @@ void* dataset_open(void* obj, const H5VL_loc_params_t* loc_params, const char* n
     auto* o = as_object(obj);
     void* under =
         H5VLdataset_open(o->under, loc_params, o->under_vol_id, name, dapl_id, dxpl_id, req);
+    if (under) refuse_or_close(under, o->under_vol_id, dxpl_id);
     wrap_request(req, o->under_vol_id);
     return wrap(under, o->under_vol_id);
   });
@@ -122,6 +137,37 @@ herr_t dataset_close(void* dset, hid_t dxpl_id, void** req) {
 }
 
 }  // namespace
+
+void refuse_external_storage(void* under, hid_t under_vol_id, hid_t dxpl_id) {
+  H5VL_dataset_get_args_t get{};
+  get.op_type = H5VL_DATASET_GET_DCPL;
+  if (H5VLdataset_get(under, under_vol_id, &get, dxpl_id, nullptr) < 0)
+    throw VolError(ErrorKind::failure, "cannot read a dataset's creation property list");
+  const hid_t dcpl = get.args.get_dcpl.dcpl_id;
+  struct Closer {
+    hid_t id;
+    ~Closer() {
+      preserving_errors([this] { H5Pclose(id); });
+    }
+  } closer{dcpl};
+  if (H5Pget_external_count(dcpl) <= 0) return;
+  // Only now is the file's name worth asking for.
+  size_t length = 0;
+  H5VL_file_get_args_t query{};
+  query.op_type = H5VL_FILE_GET_NAME;
+  query.args.get_name = {H5I_DATASET, 0, nullptr, &length};
+  if (H5VLfile_get(under, under_vol_id, &query, dxpl_id, nullptr) < 0)
+    throw VolError(ErrorKind::failure,
+                   "cannot tell which file a dataset with external storage is in");
+  std::string path(length, '\0');
+  query.args.get_name = {H5I_DATASET, length + 1, path.data(), &length};
+  if (H5VLfile_get(under, under_vol_id, &query, dxpl_id, nullptr) < 0)
+    throw VolError(ErrorKind::failure,
+                   "cannot tell which file a dataset with external storage is in");
+  // The dataset's own name is not known at this level; the file and the
+  // external file name it well enough.
+  h5archive::refuse_external_storage(dcpl, path, "with external storage");
+}
 
 const H5VL_dataset_class_t dataset_class = {
     dataset_create, dataset_open,     dataset_read,     dataset_write,

@@ -1,11 +1,14 @@
 // File callbacks: the only place names enter. Create, open, is_accessible and
 // delete map `/uploads/...` names to staging files (names.cpp) and hand the
-// connector below the OS path; everything else is forwarded.
+// connector below the OS path with the library's staging driver on the
+// file-access list: the file HDF5 opens is the one the kernel's walk below
+// the upload found. Everything else is forwarded.
 #include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <string>
 
+#include "h5archive/staging_driver.hpp"
 #include "vol_internal.hpp"
 
 namespace h5archive::vol {
@@ -13,19 +16,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void require_existing(const char* name, const MappedName& target) {
-  std::error_code ec;
-  if (target.mapped && !fs::is_regular_file(target.path, ec))
-    throw VolError(ErrorKind::missing_file,
-                   "cannot open '" + std::string(name) + "': missing file " + target.path);
-}
-
-void require_folder(const char* name, const MappedName& target) {
-  std::error_code ec;
-  const auto folder = fs::path(target.path).parent_path();
-  if (target.mapped && !fs::is_directory(folder, ec))
-    throw VolError(ErrorKind::missing_file, "cannot create '" + std::string(name) + "': folder " +
-                                                folder.string() + " does not exist");
+// A mapped name whose open failed: the staging driver put the reason (with
+// HDF5's errno convention, which h5py turns into FileNotFoundError or
+// PermissionError) innermost on the stack; this frame names what the
+// application asked for.
+void report_failed_open(const char* name, const MappedName& target, const char* verb) {
+  if (target.mapped)
+    push_error(ErrorKind::failure,
+               std::string("cannot ") + verb + " '" + name + "' (" + target.path + ")");
 }
 
 void* file_create(const char* name, unsigned flags, hid_t fcpl_id, hid_t fapl_id, hid_t dxpl_id,
@@ -33,10 +31,20 @@ void* file_create(const char* name, unsigned flags, hid_t fcpl_id, hid_t fapl_id
   return guarded<void*>(nullptr, [&] {
     FaplInfo info(fapl_id);
     const MappedName target = map_name(*info, name);
-    require_folder(name, target);
-    UnderFapl under(fapl_id, *info);
+    // Truncating an entry's archive HDF5 file would drop quantities its
+    // archive refers to; 'a' and 'r+' change it in place.
+    if (target.archive && (flags & H5F_ACC_TRUNC)) {
+      std::error_code ec;
+      if (fs::exists(target.path, ec))
+        throw VolError(ErrorKind::escape,
+                       "refusing to truncate '" + std::string(name) +
+                           "': it is the archive HDF5 file of an entry, whose archive refers to "
+                           "its quantities; open it with 'a' or 'r+' to change it");
+    }
+    UnderFapl under(fapl_id, *info, target);
     void* file = H5VLfile_create(target.path.c_str(), flags, fcpl_id, under.id(), dxpl_id, req);
     wrap_request(req, info->under_vol_id);
+    if (!file) report_failed_open(name, target, "create");
     if (file && target.mapped) remember_open_name(target.path, name);
     return wrap(file, info->under_vol_id);
   });
@@ -46,13 +54,33 @@ void* file_open(const char* name, unsigned flags, hid_t fapl_id, hid_t dxpl_id, 
   return guarded<void*>(nullptr, [&] {
     FaplInfo info(fapl_id);
     const MappedName target = map_name(*info, name);
-    require_existing(name, target);
-    UnderFapl under(fapl_id, *info);
+    UnderFapl under(fapl_id, *info, target);
     void* file = H5VLfile_open(target.path.c_str(), flags, under.id(), dxpl_id, req);
     wrap_request(req, info->under_vol_id);
+    if (!file) report_failed_open(name, target, "open");
     if (file && target.mapped) remember_open_name(target.path, name);
     return wrap(file, info->under_vol_id);
   });
+}
+
+// is_accessible below, through the staging driver for a mapped name. A
+// missing file is an answer (false), not an error.
+herr_t ask_accessible(const Info& info, const MappedName& target, H5VL_file_specific_args_t* args,
+                      hid_t dxpl_id, void** req) {
+  UnderFapl under(args->args.is_accessible.fapl_id, info, target);
+  H5VL_file_specific_args_t local = *args;
+  local.args.is_accessible.filename = target.path.c_str();
+  local.args.is_accessible.fapl_id = under.id();
+  h5archive::take_staging_refusal();
+  herr_t status = H5VLfile_specific(nullptr, info.under_vol_id, &local, dxpl_id, req);
+  if (status < 0 && target.mapped &&
+      h5archive::take_staging_refusal() == h5archive::StagingRefusal::missing) {
+    H5Eclear2(H5E_DEFAULT);
+    *args->args.is_accessible.accessible = false;
+    return 0;
+  }
+  wrap_request(req, info.under_vol_id);
+  return status;
 }
 
 /// HDF5's plugin probe after a failed open with the default connector: the
@@ -64,15 +92,8 @@ herr_t probe_accessible(const Info& info, H5VL_file_specific_args_t* args, hid_t
   hid_t saved = H5Eget_current_stack();
   try {
     const MappedName target = map_name(info, a.filename);
-    std::error_code ec;
-    if (target.mapped && fs::is_regular_file(target.path, ec)) {
-      UnderFapl under(a.fapl_id, info);
-      H5VL_file_specific_args_t local = *args;
-      local.args.is_accessible.filename = target.path.c_str();
-      local.args.is_accessible.fapl_id = under.id();
-      if (H5VLfile_specific(nullptr, info.under_vol_id, &local, dxpl_id, nullptr) < 0)
-        *a.accessible = false;
-    }
+    if (target.mapped && ask_accessible(info, target, args, dxpl_id, nullptr) < 0)
+      *a.accessible = false;
   } catch (...) {
     *a.accessible = false;
   }
@@ -85,31 +106,19 @@ herr_t file_accessible(H5VL_file_specific_args_t* args, hid_t dxpl_id, void** re
   auto& a = args->args.is_accessible;
   FaplInfo info(a.fapl_id);
   if (!info.given()) return probe_accessible(*info, args, dxpl_id);
-  const MappedName target = map_name(*info, a.filename);
-  std::error_code ec;
-  if (target.mapped && !fs::exists(target.path, ec)) {
-    *a.accessible = false;  // not an error: the file simply is not there
-    return 0;
-  }
-  UnderFapl under(a.fapl_id, *info);
-  H5VL_file_specific_args_t local = *args;
-  local.args.is_accessible.filename = target.path.c_str();
-  local.args.is_accessible.fapl_id = under.id();
-  herr_t status = H5VLfile_specific(nullptr, info->under_vol_id, &local, dxpl_id, req);
-  wrap_request(req, info->under_vol_id);
-  return status;
+  return ask_accessible(*info, map_name(*info, a.filename), args, dxpl_id, req);
 }
 
 herr_t file_delete(H5VL_file_specific_args_t* args, hid_t dxpl_id, void** req) {
   auto& a = args->args.del;
   FaplInfo info(a.fapl_id);
   const MappedName target = map_name(*info, a.filename);
-  require_existing(a.filename, target);
-  UnderFapl under(a.fapl_id, *info);
+  UnderFapl under(a.fapl_id, *info, target);
   H5VL_file_specific_args_t local = *args;
   local.args.del.filename = target.path.c_str();
   local.args.del.fapl_id = under.id();
   herr_t status = H5VLfile_specific(nullptr, info->under_vol_id, &local, dxpl_id, req);
+  if (status < 0) report_failed_open(a.filename, target, "delete");
   wrap_request(req, info->under_vol_id);
   return status;
 }

@@ -34,7 +34,7 @@ MappedName map_name(const Info& info, const char* name) {
   if (!resolved) return {name, false};
   // The connector below gets the real OS path, so the native layer resolves
   // relative external links of the entry file next to it.
-  return {resolved->file.string(), true};
+  return {resolved->file.string(), true, resolved->directory == h5archive::Directory::archive};
 }
 
 }  // namespace h5archive::vol

@@ -9,6 +9,14 @@ void* object_open(void* obj, const H5VL_loc_params_t* loc_params, H5I_type_t* op
   return guarded<void*>(nullptr, [&] {
     auto* o = as_object(obj);
     void* under = H5VLobject_open(o->under, loc_params, o->under_vol_id, opened_type, dxpl_id, req);
+    if (under && opened_type && *opened_type == H5I_DATASET) {
+      try {
+        refuse_external_storage(under, o->under_vol_id, dxpl_id);
+      } catch (...) {
+        preserving_errors([&] { H5VLdataset_close(under, o->under_vol_id, dxpl_id, nullptr); });
+        throw;
+      }
+    }
     wrap_request(req, o->under_vol_id);
     return wrap(under, o->under_vol_id);
   });

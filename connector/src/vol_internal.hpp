@@ -83,10 +83,15 @@ class FaplInfo {
   bool given_ = false;
 };
 
+struct MappedName;
+
 /// A copy of `fapl_id` that selects the connector below with its info.
 class UnderFapl {
  public:
-  UnderFapl(hid_t fapl_id, const Info& info);
+  /// For a mapped name the copy also selects the library's staging driver,
+  /// so that HDF5 opens the file (and whatever it reaches from it) through
+  /// the kernel's walk below the staging root.
+  UnderFapl(hid_t fapl_id, const Info& info, const MappedName& target);
   ~UnderFapl();
   UnderFapl(const UnderFapl&) = delete;
   UnderFapl& operator=(const UnderFapl&) = delete;
@@ -98,8 +103,9 @@ class UnderFapl {
 
 /// The outcome of mapping a file name: the OS path HDF5 must use below.
 struct MappedName {
-  std::string path;     ///< what the connector below receives
-  bool mapped = false;  ///< true for `/uploads/...` names
+  std::string path;      ///< what the connector below receives
+  bool mapped = false;   ///< true for `/uploads/...` names
+  bool archive = false;  ///< an entry's archive HDF5 file (`/uploads/<u>/archive/<e>`)
 };
 /// Maps a name through the library's resolver; every other name is returned
 /// unchanged. Throws h5archive::Error for a bad `/uploads/` name.
@@ -179,5 +185,10 @@ extern const H5VL_request_class_t request_class;
 extern const H5VL_blob_class_t blob_class;
 extern const H5VL_token_class_t token_class;
 herr_t generic_optional(void* obj, H5VL_optional_args_t* args, hid_t dxpl_id, void** req);
+
+/// Refuses (throws h5archive::SecurityError) a dataset of the connector below
+/// that keeps its data in external files when its file is a staged one: HDF5
+/// would open those with plain open(), beyond the staging driver.
+void refuse_external_storage(void* under_dataset, hid_t under_vol_id, hid_t dxpl_id);
 
 }  // namespace h5archive::vol

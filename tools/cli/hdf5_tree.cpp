@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "h5archive/errors.hpp"
+#include "h5archive/staging_driver.hpp"
 
 namespace h5archive::cli {
 namespace {
@@ -30,7 +31,10 @@ class Handle {
 
 hid_t open_file(const std::filesystem::path& file) {
   if (!std::filesystem::exists(file)) throw NotFoundError("File not found: " + file.string());
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  // Below a staging root, through the staging driver: the kernel's walk.
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  use_staging_driver(fapl.get(), file);
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, fapl.get());
   if (f < 0) throw hdf5_failure("Cannot open " + file.string() + " as an HDF5 file");
   return f;
 }

@@ -53,17 +53,26 @@ class StagingArea {
 
   /// Whether the upload's folder exists; throws ResolveError for an unsafe id.
   bool has_upload(std::string_view upload_id) const;
-  /// Creates `raw/` and `archive/` of the upload (no error if they exist).
+  /// Creates `raw/` and `archive/` of the upload (no error if they exist),
+  /// below the root through the kernel's walk (never through a link that
+  /// leads outside it).
   void create_upload(std::string_view upload_id) const;
 
-  /// The OS path of raw file `relative` of an upload, checked: throws
-  /// SecurityError if it is absolute, leaves `raw/` through `..`, or resolves
-  /// through a symbolic link outside the upload; ResolveError if the upload
-  /// does not exist. The file itself need not exist.
+  /// Checks, through the same kernel walk every open takes, that a resolved
+  /// file exists below its upload and is a regular file. Throws NotFoundError
+  /// for a missing upload or file, SecurityError for a path that leads outside
+  /// the upload (symbolic links, `..`), ResolveError for a folder, FIFO, ...
+  void check(const Resolved& resolved) const;
+
+  /// The OS path of raw file `relative` of an upload: throws SecurityError if
+  /// it is absolute or leaves `raw/` through `..` (lexically). Neither the
+  /// upload nor the file need exist: where the path really leads (symbolic
+  /// links) is decided by the kernel when it is opened, below the upload.
   std::filesystem::path raw_file_path(std::string_view upload_id, std::string_view relative) const;
 
   /// Copies `source` into the upload's raw folder as `relative` (intermediate
-  /// folders created); returns the destination.
+  /// folders created), writing through the kernel's walk below the upload;
+  /// returns the destination.
   std::filesystem::path add_raw_file(std::string_view upload_id, std::string_view relative,
                                      const std::filesystem::path& source) const;
 
@@ -73,6 +82,9 @@ class StagingArea {
   /// - `/uploads/<u>/archive/<e>#<p>`: `archive/<e>.h5` of upload u;
   /// - any other directory: ResolveError.
   /// Throws ReferenceError for a malformed string; every message names it.
+  /// Resolving reads no file system: the upload and the file are checked when
+  /// they are opened (or by check()), by the kernel, so the answer cannot go
+  /// stale between a check and the open.
   Resolved resolve(std::string_view reference,
                    std::optional<std::string_view> current_upload = std::nullopt) const;
 
