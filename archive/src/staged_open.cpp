@@ -134,14 +134,19 @@ int open_staged(const std::string& root, const std::string& boundary, const std:
     const int fd = open_beneath(at, name.substr(boundary.size() + 1), open_flags, 0666);
     if (fd < 0) {
       const int err = -fd;
-      if (err == EXDEV || err == ELOOP)
+      if (err == EXDEV)
         return fail(failure, Kind::escape, EACCES,
                     fmt::format("{} resolves through a symbolic link or '..' to outside {}", name,
                                 describe(root, boundary)));
+      if (err == ELOOP)
+        return fail(failure, Kind::escape, EACCES,
+                    fmt::format("{}: too many levels of symbolic links (on kernels without "
+                                "openat2, any symbolic link) below {}",
+                                name, describe(root, boundary)));
       if (err == ENOENT)
         return fail(failure, Kind::missing, ENOENT,
                     (flags & O_CREAT) ? fmt::format("folder of {} does not exist", name)
-                                      : fmt::format("no such file {}", name));
+                                      : fmt::format("missing file {}", name));
       if (err == EISDIR)
         return fail(failure, Kind::not_regular, EISDIR,
                     fmt::format("{} is a folder, not a file", name));
@@ -153,8 +158,11 @@ int open_staged(const std::string& root, const std::string& boundary, const std:
     if (::fstat(fd, &st) != 0)
       return fail(failure, Kind::other, errno,
                   fmt::format("cannot stat {}: {}", name, std::strerror(errno)));
+    if (S_ISDIR(st.st_mode))
+      return fail(failure, Kind::not_regular, EISDIR,
+                  fmt::format("{} is a folder, not a file", name));
     if (!S_ISREG(st.st_mode))
-      return fail(failure, Kind::not_regular, S_ISDIR(st.st_mode) ? EISDIR : EINVAL,
+      return fail(failure, Kind::not_regular, EINVAL,
                   fmt::format("{} is {}, not a regular file", name, file_kind(st.st_mode)));
     if (!path_only && ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
       return fail(failure, Kind::other, errno,

@@ -258,6 +258,10 @@ fs::path StagingArea::add_raw_file(std::string_view upload_id, std::string_view 
     throw NotFoundError(fmt::format("Cannot add {} to upload '{}' as raw file '{}': not a file",
                                     source.string(), upload_id, relative));
   }
+  if (!has_upload(upload_id))
+    throw ResolveError(
+        fmt::format("Raw file '{}' of upload '{}': unknown upload '{}' (no folder {})",
+                    printable(relative), upload_id, upload_id, upload_dir(upload_id).string()));
   const auto staged = detail::find_staged(destination);
   const std::string absolute = fs::absolute(destination).lexically_normal().string();
   detail::make_folders_staged(staged->root, fs::path(absolute).parent_path().string());

@@ -354,19 +354,24 @@ hid_t staging_driver() {
 }
 
 StagingRefusal take_staging_refusal() {
-  switch (detail::take_driver_failure().kind) {
-    case OpenFailure::Kind::none:
-      return StagingRefusal::none;
-    case OpenFailure::Kind::missing:
-      return StagingRefusal::missing;
-    case OpenFailure::Kind::escape:
-      return StagingRefusal::escape;
-    case OpenFailure::Kind::not_regular:
-      return StagingRefusal::not_regular;
-    case OpenFailure::Kind::other:
-      break;
-  }
-  return StagingRefusal::other;
+  OpenFailure failure = detail::take_driver_failure();
+  using Kind = StagingRefusal::Kind;
+  const Kind kind = [&] {
+    switch (failure.kind) {
+      case OpenFailure::Kind::none:
+        return Kind::none;
+      case OpenFailure::Kind::missing:
+        return Kind::missing;
+      case OpenFailure::Kind::escape:
+        return Kind::escape;
+      case OpenFailure::Kind::not_regular:
+        return Kind::not_regular;
+      case OpenFailure::Kind::other:
+        break;
+    }
+    return Kind::other;
+  }();
+  return {kind, std::move(failure.message)};
 }
 
 bool is_staged(const std::filesystem::path& file) { return detail::find_staged(file).has_value(); }

@@ -21,9 +21,14 @@ namespace fs = std::filesystem;
 // PermissionError) innermost on the stack; this frame names what the
 // application asked for.
 void report_failed_open(const char* name, const MappedName& target, const char* verb) {
-  if (target.mapped)
-    push_error(ErrorKind::failure,
-               std::string("cannot ") + verb + " '" + name + "' (" + target.path + ")");
+  if (!target.mapped) return;
+  const h5archive::StagingRefusal refusal = h5archive::take_staging_refusal();
+  using Kind = h5archive::StagingRefusal::Kind;
+  const ErrorKind kind = refusal.kind == Kind::missing  ? ErrorKind::missing_file
+                         : refusal.kind == Kind::escape ? ErrorKind::escape
+                                                        : ErrorKind::failure;
+  push_error(kind, std::string("cannot ") + verb + " '" + name +
+                       "': " + (refusal.kind == Kind::none ? target.path : refusal.message));
 }
 
 void* file_create(const char* name, unsigned flags, hid_t fcpl_id, hid_t fapl_id, hid_t dxpl_id,
@@ -42,6 +47,7 @@ void* file_create(const char* name, unsigned flags, hid_t fcpl_id, hid_t fapl_id
                            "its quantities; open it with 'a' or 'r+' to change it");
     }
     UnderFapl under(fapl_id, *info, target);
+    h5archive::take_staging_refusal();
     void* file = H5VLfile_create(target.path.c_str(), flags, fcpl_id, under.id(), dxpl_id, req);
     wrap_request(req, info->under_vol_id);
     if (!file) report_failed_open(name, target, "create");
@@ -55,6 +61,7 @@ void* file_open(const char* name, unsigned flags, hid_t fapl_id, hid_t dxpl_id, 
     FaplInfo info(fapl_id);
     const MappedName target = map_name(*info, name);
     UnderFapl under(fapl_id, *info, target);
+    h5archive::take_staging_refusal();
     void* file = H5VLfile_open(target.path.c_str(), flags, under.id(), dxpl_id, req);
     wrap_request(req, info->under_vol_id);
     if (!file) report_failed_open(name, target, "open");
@@ -74,7 +81,7 @@ herr_t ask_accessible(const Info& info, const MappedName& target, H5VL_file_spec
   h5archive::take_staging_refusal();
   herr_t status = H5VLfile_specific(nullptr, info.under_vol_id, &local, dxpl_id, req);
   if (status < 0 && target.mapped &&
-      h5archive::take_staging_refusal() == h5archive::StagingRefusal::missing) {
+      h5archive::take_staging_refusal().kind == h5archive::StagingRefusal::Kind::missing) {
     H5Eclear2(H5E_DEFAULT);
     *args->args.is_accessible.accessible = false;
     return 0;

@@ -109,7 +109,7 @@ TEST_F(EntryFiles, LinkValidatesResolvesAndLinks) {
                SecurityError);
   EXPECT_THROW(
       entry_files::link_quantity(area, "up", "e1", "/data/x", "/uploads/ghost/raw/ext.h5#/grp/x"),
-      ResolveError);
+      NotFoundError);
   put("/data/stored", {1});
   const std::string after_put = slurp(area.archive_json_path("up", "e1"));
   EXPECT_NE(message_of<TypeMismatchError>([&] {

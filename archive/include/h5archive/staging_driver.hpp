@@ -36,7 +36,11 @@ bool is_staged(const std::filesystem::path& file);
 /// Why the staging driver last refused to open or delete a file in this
 /// thread; taking it forgets it (a second call answers `none`). Lets a
 /// caller that only sees HDF5's failure tell a missing file from an escape.
-enum class StagingRefusal { none, missing, escape, not_regular, other };
+struct StagingRefusal {
+  enum class Kind { none, missing, escape, not_regular, other };
+  Kind kind = Kind::none;
+  std::string message;  ///< names the file and the reason
+};
 StagingRefusal take_staging_refusal();
 
 /// Throws SecurityError, naming the dataset, the file and the external file,
