@@ -112,19 +112,27 @@ int open_staged(const std::string& root, const std::string& boundary, const std:
     if (!below(boundary, root) || !below(name, boundary) || name == boundary)
       return fail(failure, Kind::escape, EACCES,
                   fmt::format("{} lies outside {}", name, describe(root, boundary)));
+    const auto no_upload = [&] {
+      return fail(failure, Kind::no_upload, ENOENT,
+                  fmt::format("unknown upload '{}' (no folder {})",
+                              fs::path(boundary).filename().string(), boundary));
+    };
     Fd root_fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!root_fd.valid())
+    if (!root_fd.valid()) {
+      if (errno == ENOENT && boundary != root) return no_upload();
       return fail(failure, Kind::missing, errno,
                   fmt::format("staging root {} cannot be opened: {}", root, std::strerror(errno)));
+    }
     Fd boundary_fd;
     int at = root_fd.get();
     if (boundary != root) {
       const int fd = open_beneath(at, boundary.substr(root.size() + 1), O_PATH | O_DIRECTORY);
-      if (fd < 0)
-        return fail(failure, -fd == ENOENT ? Kind::missing : Kind::escape,
-                    -fd == ENOENT ? ENOENT : EACCES,
-                    fmt::format("unknown upload '{}' (no folder {})",
-                                fs::path(boundary).filename().string(), boundary));
+      if (fd < 0) {
+        if (-fd == ENOENT) return no_upload();
+        return fail(
+            failure, Kind::escape, EACCES,
+            fmt::format("upload folder {} leads outside the staging root {}", boundary, root));
+      }
       boundary_fd = Fd(fd);
       at = fd;
     }
@@ -317,6 +325,7 @@ OpenFailure take_driver_failure() noexcept {
 
 void throw_open_failure(const OpenFailure& failure) {
   switch (failure.kind) {
+    case OpenFailure::Kind::no_upload:
     case OpenFailure::Kind::missing:
       throw NotFoundError(failure.message);
     case OpenFailure::Kind::escape:

@@ -31,7 +31,7 @@ std::optional<StagedPath> find_staged(const std::filesystem::path& file);
 
 /// Why an open below a boundary failed.
 struct OpenFailure {
-  enum class Kind { none, missing, escape, not_regular, other };
+  enum class Kind { none, no_upload, missing, escape, not_regular, other };
   Kind kind = Kind::none;
   int err = 0;          ///< the errno HDF5's convention reports (ENOENT, EACCES, ...)
   std::string message;  ///< names the file and the reason

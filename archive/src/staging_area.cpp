@@ -192,15 +192,19 @@ void StagingArea::create_upload(std::string_view upload_id) const {
     detail::make_folders_staged(root, fs::absolute(folder).lexically_normal().string());
 }
 
-void StagingArea::check(const Resolved& resolved) const {
+void StagingArea::check(const Resolved& resolved, bool file_may_be_missing) const {
   const auto staged = detail::find_staged(resolved.file);
   if (!staged) throw ResolveError(resolved.file.string() + " is not below a staging root");
   detail::OpenFailure failure;
   const int fd = detail::open_staged(staged->root,
                                      staged->upload_dir.empty() ? staged->root : staged->upload_dir,
                                      staged->file, O_PATH, failure);
-  if (fd < 0) detail::throw_open_failure(failure);
-  ::close(fd);
+  if (fd >= 0) {
+    ::close(fd);
+    return;
+  }
+  if (file_may_be_missing && failure.kind == detail::OpenFailure::Kind::missing) return;
+  detail::throw_open_failure(failure);
 }
 
 namespace {

@@ -360,6 +360,7 @@ StagingRefusal take_staging_refusal() {
     switch (failure.kind) {
       case OpenFailure::Kind::none:
         return Kind::none;
+      case OpenFailure::Kind::no_upload:
       case OpenFailure::Kind::missing:
         return Kind::missing;
       case OpenFailure::Kind::escape:
@@ -371,7 +372,7 @@ StagingRefusal take_staging_refusal() {
     }
     return Kind::other;
   }();
-  return {kind, std::move(failure.message)};
+  return {kind, failure.err, std::move(failure.message)};
 }
 
 bool is_staged(const std::filesystem::path& file) { return detail::find_staged(file).has_value(); }

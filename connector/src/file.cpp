@@ -4,6 +4,7 @@
 // file-access list: the file HDF5 opens is the one the kernel's walk below
 // the upload found. Everything else is forwarded.
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <string>

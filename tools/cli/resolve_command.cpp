@@ -12,7 +12,9 @@ CLI::App* add_resolve_command(CLI::App& app, ResolveOptions& options) {
   CLI::App* cmd = app.add_subcommand(
       "resolve",
       "Print a reference's parts and the file and dataset it resolves to, as JSON:\n"
-      "{reference, upload_id, directory, file, path, os_path, dataset}");
+      "{reference, upload_id, directory, file, path, os_path, dataset}.\n"
+      "Fails if the upload is unknown or the name leads outside it (symbolic links);\n"
+      "the file itself need not exist yet.");
   add_reference_options(cmd, options.reference, options.upload);
   return cmd;
 }
@@ -20,6 +22,9 @@ CLI::App* add_resolve_command(CLI::App& app, ResolveOptions& options) {
 int run_resolve(const GlobalOptions& global, const ResolveOptions& options, std::ostream& out) {
   Reference ref = Reference::parse(options.reference);
   Resolved r = global.resolve(options.reference, options.upload);
+  // The walk every open takes: an unknown upload, a link leading outside or
+  // a folder is reported; a file not yet there is not (it may be created).
+  global.staging_area().check(r, /*file_may_be_missing=*/true);
   nlohmann::ordered_json j;
   j["reference"] = options.reference;
   j["upload_id"] = r.upload_id;

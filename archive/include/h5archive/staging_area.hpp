@@ -62,7 +62,9 @@ class StagingArea {
   /// file exists below its upload and is a regular file. Throws NotFoundError
   /// for a missing upload or file, SecurityError for a path that leads outside
   /// the upload (symbolic links, `..`), ResolveError for a folder, FIFO, ...
-  void check(const Resolved& resolved) const;
+  /// With `file_may_be_missing`, only a missing file itself is accepted (a
+  /// file about to be created): its upload must exist all the same.
+  void check(const Resolved& resolved, bool file_may_be_missing = false) const;
 
   /// The OS path of raw file `relative` of an upload: throws SecurityError if
   /// it is absolute or leaves `raw/` through `..` (lexically). Neither the

@@ -39,6 +39,7 @@ bool is_staged(const std::filesystem::path& file);
 struct StagingRefusal {
   enum class Kind { none, missing, escape, not_regular, other };
   Kind kind = Kind::none;
+  int err = 0;          ///< the errno HDF5's convention reports (ENOENT, EACCES, ...)
   std::string message;  ///< names the file and the reason
 };
 StagingRefusal take_staging_refusal();
