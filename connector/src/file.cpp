@@ -28,8 +28,20 @@ void report_failed_open(const char* name, const MappedName& target, const char* 
   const ErrorKind kind = refusal.kind == Kind::missing  ? ErrorKind::missing_file
                          : refusal.kind == Kind::escape ? ErrorKind::escape
                                                         : ErrorKind::failure;
-  push_error(kind, std::string("cannot ") + verb + " '" + name +
-                       "': " + (refusal.kind == Kind::none ? target.path : refusal.message));
+  if (refusal.kind == Kind::none) {
+    push_error(kind, std::string("cannot ") + verb + " '" + name + "' (" + target.path + ")");
+    return;
+  }
+  // The reason becomes the innermost entry, naming what the application
+  // asked for, worded as HDF5's own drivers do (h5py reads that entry: its
+  // errno picks FileNotFoundError, PermissionError, ...); the driver's and
+  // HDF5's entries it replaces only repeated it with the OS path.
+  H5Eclear2(H5E_DEFAULT);
+  const std::string reason = std::string("cannot ") + verb + " '" + name + "': " + refusal.message;
+  H5Epush2(H5E_DEFAULT, __FILE__, "report_failed_open", __LINE__, H5E_ERR_CLS, H5E_FILE,
+           H5E_CANTOPENFILE, "%s, errno = %d, error message = '%s'", reason.c_str(), refusal.err,
+           std::strerror(refusal.err));
+  push_error(kind, reason);
 }
 
 void* file_create(const char* name, unsigned flags, hid_t fcpl_id, hid_t fapl_id, hid_t dxpl_id,
