@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "h5archive/checked_size.hpp"
+
 namespace h5archive {
 namespace {
 
@@ -84,10 +86,16 @@ std::string shape_str(const Shape& shape) {
   return s + ")";
 }
 
-std::uint64_t element_count(const Shape& shape) {
-  std::uint64_t n = 1;
-  for (auto d : shape) n *= d;
-  return n;
+std::uint64_t element_count(const Shape& shape) { return checked_element_count(shape, "An array"); }
+
+std::size_t check_allocatable(DType dtype, std::size_t string_size, const Shape& shape,
+                              std::string_view what) {
+  // Strings: the record HDF5 or numpy hands over plus the std::string
+  // (variable-length: a pointer instead of the record).
+  const std::uint64_t item = dtype == DType::fixed_string      ? string_size + sizeof(std::string)
+                             : dtype == DType::variable_string ? sizeof(char*) + sizeof(std::string)
+                                                               : dtype_size(dtype);
+  return allocatable(shape, item, std::string(what) + " (" + dtype_name(dtype, string_size) + ")");
 }
 
 Array Array::of_bools(const std::vector<bool>& values, Shape shape) {
@@ -124,7 +132,7 @@ Array Array::zeros(DType dtype, Shape shape) {
   Array a;
   a.dtype_ = dtype;
   a.shape_ = std::move(shape);
-  a.bytes_.resize(element_count(a.shape_) * dtype_size(dtype));
+  a.bytes_.resize(check_allocatable(dtype, 0, a.shape_, "An array"));
   return a;
 }
 

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "dataset_io_detail.hpp"
+#include "h5archive/checked_size.hpp"
 #include "h5archive/staging_driver.hpp"
 #include "hdf5_handle.hpp"
 #include "hdf5_types.hpp"
@@ -315,7 +316,11 @@ std::vector<std::string> nonempty_parts(const std::string& path, const char* wha
   return parts;
 }
 
-Shape space_shape(hid_t space, const std::string& what) {
+// The shape of a dataspace, checked (a file may hold a dataspace of any
+// dims): its element count, and its size in bytes with elements of
+// `item_size` bytes (the stored type's), must fit in 64 bits, else
+// ValueError naming `what` and the shape.
+Shape space_shape(hid_t space, const std::string& what, std::size_t item_size = 1) {
   const H5S_class_t cls = H5Sget_simple_extent_type(space);
   if (cls == H5S_SCALAR) return {};
   if (cls != H5S_SIMPLE) throw TypeMismatchError(what + " has a null dataspace (no shape)");
@@ -323,7 +328,9 @@ Shape space_shape(hid_t space, const std::string& what) {
   if (rank < 0) throw detail::hdf5_error("Reading the shape of " + what);
   std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
   H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-  return Shape(dims.begin(), dims.end());
+  Shape shape(dims.begin(), dims.end());
+  checked_byte_size(shape, item_size, what);
+  return shape;
 }
 
 Hid make_space(const Shape& shape) {
@@ -361,7 +368,10 @@ WriteBuffer write_buffer(const Array& value, DType dtype, std::size_t string_siz
     b.data = b.pointers.data();
   } else {
     const auto& strings = value.strings();
-    b.records.assign(strings.size() * string_size, '\0');
+    b.records.assign(
+        allocatable(Shape{strings.size()}, string_size,
+                    "The " + dtype_name(dtype, string_size) + " records of an array to write"),
+        '\0');
     for (std::size_t i = 0; i < strings.size(); ++i)
       std::memcpy(b.records.data() + i * string_size, strings[i].data(),
                   std::min(strings[i].size(), string_size));
@@ -371,9 +381,12 @@ WriteBuffer write_buffer(const Array& value, DType dtype, std::size_t string_siz
 }
 
 // Reads the selected elements (`mem_shape` of them) of a dataset or attribute
-// of `stored` type into an Array; `read` does the HDF5 call.
+// of `stored` type into an Array; `read` does the HDF5 call. `what` names the
+// selection in the error thrown, before any allocation, if it is too large.
 template <class Read>
-Array read_elements(const detail::StoredType& stored, const Shape& mem_shape, Read&& read) {
+Array read_elements(const detail::StoredType& stored, const Shape& mem_shape,
+                    const std::string& what, Read&& read) {
+  check_allocatable(stored.dtype, stored.string_size, mem_shape, what);
   const std::uint64_t n = element_count(mem_shape);
   Hid mtype = detail::memory_type(stored.dtype, stored.string_size);
   if (stored.dtype == DType::variable_string) {
@@ -390,7 +403,7 @@ Array read_elements(const detail::StoredType& stored, const Shape& mem_shape, Re
     return Array::of_strings(std::move(strings), mem_shape);
   }
   if (stored.dtype == DType::fixed_string) {
-    std::vector<char> records(n * stored.string_size);
+    std::vector<char> records(allocatable(mem_shape, stored.string_size, what));
     if (n > 0) read(mtype.get(), static_cast<void*>(records.data()));
     std::vector<std::string> strings;
     strings.reserve(n);
@@ -636,7 +649,7 @@ Array read_dataset(const fs::path& file, const std::string& dataset_path,
   Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
   const detail::StoredType stored = detail::stored_type(type.get(), d.what);
   Hid file_space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
-  const Shape shape = space_shape(file_space.get(), d.what);
+  const Shape shape = space_shape(file_space.get(), d.what, H5Tget_size(type.get()));
   Shape mem_shape = shape;
   if (slab && !shape.empty()) {
     const auto& start = slab->start;
@@ -658,7 +671,7 @@ Array read_dataset(const fs::path& file, const std::string& dataset_path,
                      list_str(slab->count) + " does not fit " + d.what + " of shape ()");
   }
   Hid mem_space = make_space(mem_shape);
-  return read_elements(stored, mem_shape, [&](hid_t mtype, void* buf) {
+  return read_elements(stored, mem_shape, "Reading " + d.what, [&](hid_t mtype, void* buf) {
     check(H5Dread(d.dataset.get(), mtype, mem_space.get(), file_space.get(), H5P_DEFAULT, buf),
           "Reading " + d.what);
   });
@@ -678,8 +691,9 @@ namespace {
 
 // Selects `slab` in the dataset's file space after checking that it fits the
 // shape, and returns the memory space of its result shape.
-Hid select_strided(const OpenDataset& d, hid_t file_space, const StridedSlab& slab) {
-  const Shape shape = space_shape(file_space, d.what);
+Hid select_strided(const OpenDataset& d, hid_t file_space, std::size_t item_size,
+                   const StridedSlab& slab) {
+  const Shape shape = space_shape(file_space, d.what, item_size);
   const auto& start = slab.start;
   const auto& count = slab.count;
   const auto& stride = slab.stride;
@@ -687,7 +701,8 @@ Hid select_strided(const OpenDataset& d, hid_t file_space, const StridedSlab& sl
                                 " stride " + list_str(stride);
   bool fits = start.size() == shape.size() && count.size() == shape.size() &&
               stride.size() == shape.size() &&
-              element_count(slab.result_shape) == element_count(count);
+              checked_element_count(slab.result_shape, described + " of " + d.what) ==
+                  checked_element_count(count, described + " of " + d.what);
   for (std::size_t i = 0; fits && i < shape.size(); ++i)
     fits = stride[i] >= 1 &&
            (count[i] == 0 ||
@@ -724,8 +739,8 @@ Array read_dataset_strided(const fs::path& file, const std::string& dataset_path
   Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
   const detail::StoredType stored = detail::stored_type(type.get(), d.what);
   Hid file_space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
-  Hid mem_space = select_strided(d, file_space.get(), slab);
-  return read_elements(stored, slab.result_shape, [&](hid_t mtype, void* buf) {
+  Hid mem_space = select_strided(d, file_space.get(), H5Tget_size(type.get()), slab);
+  return read_elements(stored, slab.result_shape, "Reading " + d.what, [&](hid_t mtype, void* buf) {
     check(H5Dread(d.dataset.get(), mtype, mem_space.get(), file_space.get(), H5P_DEFAULT, buf),
           "Reading " + d.what);
   });
@@ -745,9 +760,9 @@ void read_dataset_into(const fs::path& file, const std::string& dataset_path,
     throw TypeMismatchError("Cannot read " + d.what + " (" + stored_name + ") as " +
                             dtype_name(mem_dtype) + ": the cast is not safe");
   Hid file_space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
-  Hid mem_space = select_strided(d, file_space.get(), slab);
+  Hid mem_space = select_strided(d, file_space.get(), H5Tget_size(type.get()), slab);
   const std::uint64_t n = element_count(slab.result_shape);
-  const std::uint64_t needed = n * dtype_size(mem_dtype);
+  const std::uint64_t needed = checked_byte_size(slab.result_shape, dtype_size(mem_dtype), d.what);
   if (buffer_bytes < needed)
     throw ValueError("Buffer of " + std::to_string(buffer_bytes) + " bytes is too small for " +
                      std::to_string(n) + " " + dtype_name(mem_dtype) + " elements (" +
@@ -762,6 +777,7 @@ void read_dataset_into(const fs::path& file, const std::string& dataset_path,
   }
   // Enum (bool) and integer-to-compound conversions are not HDF5's: read in
   // the stored type and let Array do numpy's cast.
+  check_allocatable(stored.dtype, 0, slab.result_shape, "Reading " + d.what);
   Array raw = Array::zeros(stored.dtype, slab.result_shape);
   Hid stype = detail::memory_type(stored.dtype);
   check(H5Dread(d.dataset.get(), stype.get(), mem_space.get(), file_space.get(), H5P_DEFAULT,
@@ -776,7 +792,8 @@ DatasetInfo dataset_info(const fs::path& file, const std::string& dataset_path) 
   Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
   const detail::StoredType stored = detail::stored_type(type.get(), d.what);
   Hid space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
-  return DatasetInfo{space_shape(space.get(), d.what), stored.dtype, stored.string_size};
+  return DatasetInfo{space_shape(space.get(), d.what, H5Tget_size(type.get())), stored.dtype,
+                     stored.string_size};
 }
 
 std::optional<std::string> read_string_attribute(const fs::path& file,
@@ -802,8 +819,8 @@ std::optional<std::string> read_string_attribute(const fs::path& file,
   if (!is_string(stored.dtype))
     throw TypeMismatchError(what + " is " + dtype_name(stored.dtype) + ", not a string");
   Hid space = checked(H5Aget_space(attr.get()), "Reading the dataspace of " + what);
-  const Shape shape = space_shape(space.get(), what);
-  Array a = read_elements(stored, shape, [&](hid_t mtype, void* buf) {
+  const Shape shape = space_shape(space.get(), what, H5Tget_size(type.get()));
+  Array a = read_elements(stored, shape, "Reading " + what, [&](hid_t mtype, void* buf) {
     check(H5Aread(attr.get(), mtype, buf), "Reading " + what);
   });
   std::string joined;

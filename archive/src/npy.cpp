@@ -11,6 +11,8 @@
 #include <system_error>
 #include <utility>
 
+#include "h5archive/checked_size.hpp"
+
 namespace h5archive {
 namespace {
 
@@ -24,6 +26,13 @@ std::string quoted(const fs::path& path) { return path.string(); }
 
 [[noreturn]] void bad_file(const fs::path& path, const std::string& why) {
   throw ValueError("Invalid .npy file " + quoted(path) + ": " + why);
+}
+
+// `shape` with `rows` put in front: the shape of a block of rows.
+Shape with_rows(std::uint64_t rows, const Shape& row_shape) {
+  Shape shape{rows};
+  shape.insert(shape.end(), row_shape.begin(), row_shape.end());
+  return shape;
 }
 
 // ---------------------------------------------------------------- files
@@ -274,7 +283,7 @@ NpyHeader parse_header(std::FILE* f, const fs::path& path) {
   if (ec || h.data_offset > file_size)
     bad_file(path, "bad header length " + std::to_string(header_len) + " (the file has " +
                        std::to_string(file_size) + " bytes)");
-  std::string text(header_len, '\0');
+  std::string text(allocatable(header_len, "The header of .npy file " + quoted(path)), '\0');
   if (std::fread(text.data(), 1, header_len, f) != header_len) bad_file(path, "truncated header");
 
   const auto items = DictParser(text, path).parse();
@@ -303,10 +312,13 @@ NpyHeader parse_header(std::FILE* f, const fs::path& path) {
     bad_file(path,
              "Fortran-order arrays are not supported (write it with C order, e.g. "
              "numpy.ascontiguousarray)");
-  const std::uint64_t n = element_count(h.shape);
-  if (h.item_size != 0 && n > (file_size - h.data_offset) / h.item_size)
+  // Checked before anything is sized from the shape: a header of a few bytes
+  // can claim (2**40, 2**40).
+  const std::uint64_t bytes = checked_byte_size(
+      h.shape, h.item_size, "The .npy file " + quoted(path) + " (" + h.descr + ")");
+  if (bytes > file_size - h.data_offset)
     bad_file(path, "data shorter than the shape says: " + shape_str(h.shape) + " of " + h.descr +
-                       " needs " + std::to_string(n * h.item_size) + " bytes, the file has " +
+                       " needs " + std::to_string(bytes) + " bytes, the file has " +
                        std::to_string(file_size - h.data_offset));
   return h;
 }
@@ -396,7 +408,8 @@ std::vector<std::string> decode_strings(const NpyHeader& h, const std::vector<ch
 std::vector<char> encode_strings(const std::vector<std::string>& strings, DType dtype,
                                  std::size_t size, const std::string& what) {
   const std::size_t item = dtype == DType::fixed_string ? size : 4 * size;
-  std::vector<char> records(strings.size() * item, '\0');
+  std::vector<char> records(allocatable(Shape{strings.size()}, item, "The strings of " + what),
+                            '\0');
   for (std::size_t e = 0; e < strings.size(); ++e) {
     char* r = records.data() + e * item;
     if (dtype == DType::fixed_string) {
@@ -556,8 +569,10 @@ Array NpyReader::read_rows(std::uint64_t n) {
   Shape shape = header_.row_shape();
   if (!header_.shape.empty()) shape.insert(shape.begin(), n);
   const std::uint64_t count = element_count(shape);
+  const std::string what = "Rows of .npy file " + quoted(path_);
+  check_allocatable(header_.dtype, header_.string_size, shape, what);
   if (is_string(header_.dtype)) {
-    std::vector<char> records(count * header_.item_size);
+    std::vector<char> records(allocatable(shape, header_.item_size, what));
     if (std::fread(records.data(), 1, records.size(), file_) != records.size())
       bad_file(path_, "data shorter than the shape says");
     rows_read_ += n;
@@ -574,7 +589,8 @@ std::uint64_t NpyReader::read_rows_into(std::uint64_t n, void* buffer, std::size
     throw TypeMismatchError("Cannot read the " + header_.descr + " strings of " + quoted(path_) +
                             " into a buffer: buffers hold numbers and bools only");
   n = std::min(n, rows_remaining());
-  const std::uint64_t bytes = n * element_count(header_.row_shape()) * header_.item_size;
+  const std::uint64_t bytes = checked_byte_size(
+      with_rows(n, header_.row_shape()), header_.item_size, "Rows of .npy file " + quoted(path_));
   if (buffer_bytes < bytes)
     throw ValueError("Buffer of " + std::to_string(buffer_bytes) + " bytes is too small for " +
                      std::to_string(n) + " rows (" + std::to_string(bytes) + " bytes) of " +
@@ -690,7 +706,8 @@ void NpyWriter::append_raw(const void* data, std::uint64_t n_rows) {
   if (is_string(dtype_))
     throw TypeMismatchError("append_raw() takes numbers and bools; " + quoted(path_) + " holds " +
                             descr_of(dtype_, string_size_) + " strings");
-  const std::size_t bytes = n_rows * element_count(row_shape_) * dtype_size(dtype_);
+  const std::uint64_t bytes = checked_byte_size(with_rows(n_rows, row_shape_), dtype_size(dtype_),
+                                                "Rows appended to " + quoted(path_));
   if (std::endian::native == std::endian::little) {
     write_bytes(data, bytes);
   } else {

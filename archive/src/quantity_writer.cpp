@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "dataset_io_detail.hpp"
+#include "h5archive/checked_size.hpp"
 #include "hdf5_handle.hpp"
 #include "hdf5_types.hpp"
 
@@ -72,12 +73,13 @@ Shape default_chunks(DType dtype, const Extent& extent) {
   Shape chunk = extent.shape;
   const std::uint64_t element = std::max<std::size_t>(dtype_size(dtype), 1);
   for (std::size_t i = 1; i < chunk.size(); ++i) chunk[i] = std::max<std::uint64_t>(chunk[i], 1);
-  const std::uint64_t row_bytes = element * element_count(trailing(chunk));
+  const std::string what = "The default chunks of a quantity of shape " + extent.str();
+  const std::uint64_t row_bytes = checked_byte_size(trailing(chunk), element, what);
   std::uint64_t rows = std::max<std::uint64_t>(kChunkTarget / row_bytes, 1);
   if (!extent.unlimited_rows) rows = std::min(rows, std::max<std::uint64_t>(extent.shape[0], 1));
   chunk[0] = rows;
   // A row larger than the target: halve trailing dimensions from the left.
-  while (element * element_count(chunk) > kChunkTarget) {
+  while (checked_byte_size(chunk, element, what) > kChunkTarget) {
     auto it = std::find_if(chunk.begin() + 1, chunk.end(), [](std::uint64_t d) { return d > 1; });
     if (it == chunk.end()) break;
     *it = (*it + 1) / 2;
@@ -240,9 +242,10 @@ struct QuantityWriter::State {
       stats.update(one.data(), 1);
       return;
     }
-    const std::uint64_t row = element_count(trailing(current));
-    const std::uint64_t per = std::max<std::uint64_t>(kReadBudget / (row * element), 1);
-    std::vector<std::byte> buffer(std::min(per, current[0]) * row * element);
+    const std::uint64_t row_bytes = checked_byte_size(trailing(current), element, what);
+    const std::uint64_t per = std::max<std::uint64_t>(kReadBudget / row_bytes, 1);
+    std::vector<std::byte> buffer(  // at most max(kReadBudget, row_bytes): no overflow
+        allocatable(std::min(per, current[0]) * row_bytes, "Re-reading rows of " + what));
     Hid file_space = checked(H5Dget_space(dataset.get()), "Reading the dataspace of " + what);
     for (std::uint64_t r = 0; r < current[0]; r += per) {
       Shape count = current;
@@ -277,6 +280,7 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
   if (extent.unlimited_rows && extent.shape.empty())
     throw ValueError("An unlimited first axis needs a shape of rank >= 1 for " + st.what);
   if (extent.unlimited_rows) extent.shape[0] = 0;
+  checked_byte_size(extent.shape, dtype_size(dtype), st.what);  // before any file is touched
   const bool deflate = options.compression.kind == Compression::Kind::deflate;
   if (options.compression.kind == Compression::Kind::other)
     throw ValueError(fmt::format("Compression filter {} is not supported for writing {}",
@@ -411,15 +415,17 @@ void QuantityWriter::append(const void* data, const Shape& shape, DType dtype) {
   const std::uint64_t n = one_row ? 1 : shape[0];
   Shape mem_shape = shape;
   if (one_row) mem_shape.insert(mem_shape.begin(), 1);
-  if (!st.extent.unlimited_rows && st.rows + n > st.current[0])
+  const auto end = checked_add(st.rows, n);
+  if (!end || (!st.extent.unlimited_rows && *end > st.current[0]))
     throw ValueError(fmt::format("Appending {} rows at row {} overflows {} of shape {}", n, st.rows,
                                  st.what, shape_str(st.current)));
   if (!can_cast_safely(dtype, st.stored))
     detail::check_reassigned_dtype(st.dataset.get(), dtype, 0, st.what);
   if (n == 0) return;
-  if (st.rows + n > st.current[0]) {
+  if (*end > st.current[0]) {
     Shape grown = st.current;
-    grown[0] = st.rows + n;
+    grown[0] = *end;
+    checked_byte_size(grown, dtype_size(st.stored), st.what);
     st.set_extent(grown);
   }
   std::vector<std::uint64_t> start(st.current.size(), 0);

@@ -1,8 +1,11 @@
 #include "h5archive/selection.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 #include <type_traits>
+
+#include "h5archive/checked_size.hpp"
 
 namespace h5archive {
 namespace {
@@ -83,13 +86,14 @@ class PartParser {
   bool many_;
 };
 
-// numpy's clamping of a slice bound to [0, size].
+// |i| of a negative i, without overflow for INT64_MIN.
+std::uint64_t magnitude(std::int64_t i) { return static_cast<std::uint64_t>(-(i + 1)) + 1; }
+
+// numpy's clamping of a slice bound to [0, size]. Unsigned arithmetic: a
+// dimension of a file's dataspace may be above INT64_MAX.
 std::uint64_t clamp_bound(std::int64_t bound, std::uint64_t size) {
-  const auto n = static_cast<std::int64_t>(size);
-  if (bound < 0) bound += n;
-  if (bound < 0) return 0;
-  if (bound > n) return size;
-  return static_cast<std::uint64_t>(bound);
+  if (bound >= 0) return std::min(static_cast<std::uint64_t>(bound), size);
+  return magnitude(bound) >= size ? 0 : size - magnitude(bound);
 }
 
 }  // namespace
@@ -140,6 +144,9 @@ StridedSlab resolve(const Selection& selection, const Shape& shape) {
   if (named > shape.size())
     throw fail("too many indices: " + std::to_string(named) + " given for a dataset of rank " +
                std::to_string(shape.size()));
+  // Every count below is at most its dimension: a shape whose count fits
+  // makes every selection's count fit.
+  checked_element_count(shape, "Invalid selection '" + selection_str(selection) + "': the dataset");
 
   // The selection over every axis: `...` expands to the missing `:`s, and
   // trailing axes not named are `:` too.
@@ -164,14 +171,14 @@ StridedSlab resolve(const Selection& selection, const Shape& shape) {
       stride = static_cast<std::uint64_t>(s->step);
       start = s->start ? clamp_bound(*s->start, n) : 0;
       const std::uint64_t stop = s->stop ? clamp_bound(*s->stop, n) : n;
-      count = stop > start ? (stop - start + stride - 1) / stride : 0;
+      count = stop > start ? (stop - start - 1) / stride + 1 : 0;  // ceil, without overflow
     } else if (const auto* index = std::get_if<Index>(&full[d])) {
-      std::int64_t i = index->i;
-      if (i < 0) i += static_cast<std::int64_t>(n);
-      if (i < 0 || static_cast<std::uint64_t>(i) >= n)
+      const std::int64_t i = index->i;
+      const bool inside = i >= 0 ? static_cast<std::uint64_t>(i) < n : magnitude(i) <= n;
+      if (!inside)
         throw fail("index " + std::to_string(index->i) + " is out of bounds for axis " +
                    std::to_string(d) + " with size " + std::to_string(n));
-      start = static_cast<std::uint64_t>(i);
+      start = i >= 0 ? static_cast<std::uint64_t>(i) : n - magnitude(i);
       count = 1;
       keep = false;
     }

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "h5archive/checked_size.hpp"
 #include "h5archive/dataset_io.hpp"
 #include "h5archive/entry_archive.hpp"
 #include "h5archive/errors.hpp"
@@ -40,11 +41,15 @@ void write_selection_npy(const Resolved& r, const Selection& selection, const fs
     return;
   }
   const Shape row_shape(slab.result_shape.begin() + 1, slab.result_shape.end());
-  const std::size_t row_bytes = element_count(row_shape) * dtype_size(info.dtype);
+  const std::string what = "A block of rows of " + r.file.string() + "#" + r.dataset;
+  // Not 0: the selection has elements (streamable).
+  const std::uint64_t row_bytes = checked_byte_size(row_shape, dtype_size(info.dtype), what);
   const std::uint64_t rows = slab.count[0];
   const std::uint64_t block_rows =
-      std::min<std::uint64_t>(rows, std::max<std::size_t>(1, kBlockBytes / row_bytes));
-  std::vector<std::byte> buffer(block_rows * row_bytes);
+      std::min<std::uint64_t>(rows, std::max<std::uint64_t>(1, kBlockBytes / row_bytes));
+  Shape block_shape = slab.result_shape;
+  block_shape[0] = block_rows;
+  std::vector<std::byte> buffer(allocatable(block_shape, dtype_size(info.dtype), what));
   NpyWriter writer(path, info.dtype, row_shape);
   for (std::uint64_t done = 0; done < rows;) {
     const std::uint64_t n = std::min(block_rows, rows - done);

@@ -9,21 +9,9 @@
 
 #include <fmt/format.h>
 
+#include "h5archive/checked_size.hpp"
+
 namespace h5archive::cli {
-namespace {
-
-std::string human_bytes(double bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (bytes >= 1024 && u < 4) {
-    bytes /= 1024;
-    ++u;
-  }
-  return u == 0 ? fmt::format("{:.0f} {}", bytes, units[u])
-                : fmt::format("{:.1f} {}", bytes, units[u]);
-}
-
-}  // namespace
 
 ProgressBar::ProgressBar(std::ostream& out, bool enabled, std::uint64_t total_bytes)
     : out_(out),
@@ -54,12 +42,16 @@ void ProgressBar::draw(std::uint64_t done_bytes) {
   const int filled = static_cast<int>(fraction * width);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double per_second = seconds > 0 ? static_cast<double>(done_bytes) / seconds : 0;
+  // Clamped: a double beyond 2**64 does not convert (a tiny `seconds`).
   const std::string rate =
-      seconds > 0 ? human_bytes(static_cast<double>(done_bytes) / seconds) + "/s" : "";
+      seconds > 0
+          ? human_bytes(per_second < 0x1p63 ? static_cast<std::uint64_t>(per_second) : 1ull << 63) +
+                "/s"
+          : "";
   out_ << fmt::format("\r[{}{}] {:3.0f}%  {} / {}  {}   ", std::string(filled, '#'),
-                      std::string(width - filled, ' '), fraction * 100,
-                      human_bytes(static_cast<double>(done_bytes)),
-                      human_bytes(static_cast<double>(total_)), rate)
+                      std::string(width - filled, ' '), fraction * 100, human_bytes(done_bytes),
+                      human_bytes(total_), rate)
        << std::flush;
   drawn_ = true;
 }

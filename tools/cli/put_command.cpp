@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "h5archive/checked_size.hpp"
 #include "h5archive/entry_files.hpp"
 #include "h5archive/errors.hpp"
 #include "h5archive/npy.hpp"
@@ -80,11 +81,18 @@ int run_put(const GlobalOptions& global, const PutOptions& options, std::ostream
 
   NpyReader reader(options.npy_file);
   const NpyHeader& header = reader.header();
-  const std::size_t row_bytes =
-      std::max<std::size_t>(1, element_count(header.row_shape()) * header.item_size);
-  const auto block_bytes = static_cast<std::size_t>(std::ceil(options.block_mib * (1 << 20)));
-  const std::uint64_t block_rows = std::max<std::uint64_t>(1, block_bytes / row_bytes);
-  const std::uint64_t total_bytes = header.rows() * row_bytes;
+  const std::string what = "A block of rows of " + options.npy_file;
+  // The header's shape is checked (its byte size fits 64 bits and the file).
+  const std::uint64_t row_bytes =
+      std::max<std::uint64_t>(1, checked_byte_size(header.row_shape(), header.item_size, what));
+  // Clamped: a double beyond 2**64 does not convert (--block-mib 1e30).
+  const double wanted = std::ceil(options.block_mib * (1 << 20));
+  const std::uint64_t block_bytes =
+      wanted < 0x1p63 ? static_cast<std::uint64_t>(wanted) : std::uint64_t{1} << 63;
+  // No more rows than the file has: a large --block-mib costs nothing on a small file.
+  const std::uint64_t block_rows = std::clamp<std::uint64_t>(
+      block_bytes / row_bytes, 1, std::max<std::uint64_t>(header.rows(), 1));
+  const std::uint64_t total_bytes = checked_byte_size(header.shape, header.item_size, what);
   ProgressBar bar(std::cerr, options.progress.value_or(stderr_is_terminal()), total_bytes);
 
   const StagingArea area = global.staging_area();
@@ -97,7 +105,9 @@ int run_put(const GlobalOptions& global, const PutOptions& options, std::ostream
           writer.write(reader.read_rows(1), {});
           return;
         }
-        std::vector<std::byte> buffer(block_rows * row_bytes);
+        Shape block_shape = header.shape;
+        block_shape[0] = block_rows;
+        std::vector<std::byte> buffer(allocatable(block_shape, header.item_size, what));
         std::uint64_t done = 0;
         while (reader.rows_remaining() > 0) {
           const std::uint64_t n = reader.read_rows_into(block_rows, buffer.data(), buffer.size());

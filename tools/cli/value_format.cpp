@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "h5archive/checked_size.hpp"
+
 namespace h5archive::cli {
 namespace {
 
@@ -119,7 +121,9 @@ std::string element_text(const T& v) {
 
 json array_to_json(const Array& array) {
   std::vector<json> flat;
-  flat.reserve(array.size());
+  // The JSON tree takes at least a json per element, on top of the array.
+  flat.reserve(allocatable(array.shape(), sizeof(json),
+                           "Formatting " + array.dtype_name() + " values as JSON"));
   for_each_element(array, [&](const auto& v) { flat.push_back(element_json(v)); });
   std::size_t pos = 0;
   return nest(flat, array.shape(), 0, pos);

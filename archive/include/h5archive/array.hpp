@@ -5,6 +5,7 @@
 #include <cstring>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "h5archive/dtype.hpp"
@@ -17,8 +18,17 @@ using Shape = std::vector<std::uint64_t>;
 /// "(3,)", "(2, 3)", "()" — numpy's tuple notation, used in messages.
 std::string shape_str(const Shape& shape);
 
-/// Number of elements of a shape (1 for 0-d).
+/// Number of elements of a shape (1 for 0-d). Throws ValueError naming the
+/// shape if the count does not fit in 64 bits (see checked_size.hpp).
 std::uint64_t element_count(const Shape& shape);
+
+/// Checks, before anything is allocated, that the elements of an Array of
+/// `dtype` and `shape` can be held in memory, and returns their bytes.
+/// Throws ValueError naming `what`, the dtype and the shape if the count or
+/// size overflows 64 bits or is above allocation_limit(). Strings count
+/// their record and std::string.
+std::size_t check_allocatable(DType dtype, std::size_t string_size, const Shape& shape,
+                              std::string_view what);
 
 /// A dense, row-major N-d array. Numeric and bool elements live in a byte
 /// buffer (bool as one byte 0/1); string elements in a vector of strings.
@@ -55,7 +65,8 @@ class Array {
   /// String array; `fixed_size` > 0 gives fixed-length strings of that many
   /// bytes (longer values throw ValueError), 0 gives variable-length strings.
   static Array of_strings(std::vector<std::string> values, Shape shape, std::size_t fixed_size = 0);
-  /// An uninitialised (zeroed) numeric array of the given type and shape.
+  /// A zeroed numeric array of the given type and shape (ValueError as
+  /// check_allocatable() for a shape that cannot be held).
   static Array zeros(DType dtype, Shape shape);
   /// The n×n float64 identity (numpy's eye(n)).
   static Array eye(std::uint64_t n);
