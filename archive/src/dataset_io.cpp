@@ -241,7 +241,29 @@ std::string file_name_of(hid_t obj) {
 // broken file) is reported as such with HDF5's reason, never as "not found".
 // `wanted` is the object asked for, `path` the part of it that failed.
 [[noreturn]] void unreadable(hid_t file, const std::string& path, const std::string& wanted) {
-  const std::string cause = detail::innermost_hdf5_error();
+  std::string cause = detail::innermost_hdf5_error();
+  // HDF5 tries an external link's target under several names and reports
+  // only "can't open file"; the staging driver kept why it refused.
+  const detail::OpenFailure refused = detail::take_driver_failure();
+  if (refused.kind != detail::OpenFailure::Kind::none) {
+    std::string target;
+    H5L_info2_t link;
+    if (H5Lget_info2(file, path.c_str(), &link, H5P_DEFAULT) >= 0 &&
+        link.type == H5L_TYPE_EXTERNAL) {
+      std::string value(link.u.val_size, '\0');
+      const char* target_file = nullptr;
+      const char* target_path = nullptr;
+      if (H5Lget_val(file, path.c_str(), value.data(), value.size(), H5P_DEFAULT) >= 0 &&
+          H5Lunpack_elink_val(value.data(), value.size(), nullptr, &target_file, &target_path) >= 0)
+        target =
+            std::string("external link to '") + target_file + "' (" + target_path + ") refused: ";
+    }
+    detail::innermost_hdf5_error();
+    cause = target + refused.message;
+    if (refused.kind == detail::OpenFailure::Kind::escape)
+      throw SecurityError("Cannot read " + wanted + " in " + file_name_of(file) +
+                          (path == wanted ? "" : " (at " + path + ")") + ": " + cause);
+  }
   throw HDF5Error("Cannot read " + wanted + " in " + file_name_of(file) +
                   (path == wanted ? "" : " (at " + path + ")") +
                   (cause.empty() ? "" : ": " + cause));
@@ -249,6 +271,7 @@ std::string file_name_of(hid_t obj) {
 
 Kind probe(hid_t file, const std::string& path, Links links, const std::string& wanted) {
   QuietErrors quiet;
+  detail::take_driver_failure();  // only a refusal of this probe counts
   const htri_t exists = H5Lexists(file, path.c_str(), H5P_DEFAULT);
   if (exists < 0) unreadable(file, path, wanted);
   if (exists == 0) return Kind::missing;
@@ -545,10 +568,10 @@ Hid open_dataset(hid_t f, const std::string& path, hid_t dapl, const fs::path& f
                  const std::string& what) {
   Hid dataset = checked(H5Dopen2(f, path.c_str(), dapl), "Opening " + what);
   // Reading or writing such a dataset would open its external files with
-  // plain open(), wherever they are.
+  // plain open(), or its virtual sources under names HDF5 picks.
   if (is_staged(file)) {
     Hid dcpl = checked(H5Dget_create_plist(dataset.get()), "Reading the creation list of " + what);
-    refuse_external_storage(dcpl.get(), file, path);
+    refuse_unsafe_storage(dcpl.get(), file, path);
   }
   return dataset;
 }

@@ -24,8 +24,8 @@ std::string normalized_dataset_path(const std::string& path);
 Hid open_file_for_reading(const std::filesystem::path& file, const std::string& object_path);
 
 /// Opens dataset `path` of the open file `f` (named `file`) with access list
-/// `dapl`; in a staged file, refuses one with external storage
-/// (refuse_external_storage). `what` names it in messages.
+/// `dapl`; in a staged file, refuses one with external storage or outside virtual sources
+/// (refuse_unsafe_storage). `what` names it in messages.
 Hid open_dataset(hid_t f, const std::string& path, hid_t dapl, const std::filesystem::path& file,
                  const std::string& what);
 

@@ -155,6 +155,10 @@ int open_staged(const std::string& root, const std::string& boundary, const std:
         return fail(failure, Kind::missing, ENOENT,
                     (flags & O_CREAT) ? fmt::format("folder of {} does not exist", name)
                                       : fmt::format("missing file {}", name));
+      // O_NONBLOCK: a socket, or a FIFO opened for writing with no reader.
+      if (err == ENXIO || err == ENODEV)
+        return fail(failure, Kind::not_regular, err,
+                    fmt::format("{} is not a regular file (a socket, FIFO or device)", name));
       if (err == EISDIR)
         return fail(failure, Kind::not_regular, EISDIR,
                     fmt::format("{} is a folder, not a file", name));

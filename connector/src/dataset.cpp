@@ -37,9 +37,9 @@ class UnderDatasets {
 };
 
 // Closes the just-opened dataset below and rethrows if it may not be used.
-void refuse_or_close(void* under, hid_t under_vol_id, hid_t dxpl_id) {
+void refuse_or_close(void* under, hid_t under_vol_id, const char* name, hid_t dxpl_id) {
   try {
-    refuse_external_storage(under, under_vol_id, dxpl_id);
+    refuse_unsafe_storage(under, under_vol_id, name, dxpl_id);
   } catch (...) {
     preserving_errors([&] { H5VLdataset_close(under, under_vol_id, dxpl_id, nullptr); });
     throw;
@@ -55,7 +55,7 @@ void* dataset_create(void* obj, const H5VL_loc_params_t* loc_params, const char*
                                      space_id, dcpl_id, dapl_id, dxpl_id, req);
     // Checked on the created dataset, whose file is known: writing it would
     // create its external files wherever they are named.
-    if (under) refuse_or_close(under, o->under_vol_id, dxpl_id);
+    if (under) refuse_or_close(under, o->under_vol_id, name, dxpl_id);
     wrap_request(req, o->under_vol_id);
     return wrap(under, o->under_vol_id);
   });
@@ -65,9 +65,11 @@ void* dataset_open(void* obj, const H5VL_loc_params_t* loc_params, const char* n
                    hid_t dxpl_id, void** req) {
   return guarded<void*>(nullptr, [&] {
     auto* o = as_object(obj);
+    h5archive::take_staging_refusal();
     void* under =
         H5VLdataset_open(o->under, loc_params, o->under_vol_id, name, dapl_id, dxpl_id, req);
-    if (under) refuse_or_close(under, o->under_vol_id, dxpl_id);
+    if (!under) report_refused_target("open", name);
+    if (under) refuse_or_close(under, o->under_vol_id, name, dxpl_id);
     wrap_request(req, o->under_vol_id);
     return wrap(under, o->under_vol_id);
   });
@@ -138,7 +140,7 @@ herr_t dataset_close(void* dset, hid_t dxpl_id, void** req) {
 
 }  // namespace
 
-void refuse_external_storage(void* under, hid_t under_vol_id, hid_t dxpl_id) {
+void refuse_unsafe_storage(void* under, hid_t under_vol_id, const char* name, hid_t dxpl_id) {
   H5VL_dataset_get_args_t get{};
   get.op_type = H5VL_DATASET_GET_DCPL;
   if (H5VLdataset_get(under, under_vol_id, &get, dxpl_id, nullptr) < 0)
@@ -150,7 +152,7 @@ void refuse_external_storage(void* under, hid_t under_vol_id, hid_t dxpl_id) {
       preserving_errors([this] { H5Pclose(id); });
     }
   } closer{dcpl};
-  if (H5Pget_external_count(dcpl) <= 0) return;
+  if (H5Pget_external_count(dcpl) <= 0 && H5Pget_layout(dcpl) != H5D_VIRTUAL) return;
   // Only now is the file's name worth asking for.
   size_t length = 0;
   H5VL_file_get_args_t query{};
@@ -164,9 +166,7 @@ void refuse_external_storage(void* under, hid_t under_vol_id, hid_t dxpl_id) {
   if (H5VLfile_get(under, under_vol_id, &query, dxpl_id, nullptr) < 0)
     throw VolError(ErrorKind::failure,
                    "cannot tell which file a dataset with external storage is in");
-  // The dataset's own name is not known at this level; the file and the
-  // external file name it well enough.
-  h5archive::refuse_external_storage(dcpl, path, "with external storage");
+  h5archive::refuse_unsafe_storage(dcpl, path, name ? name : "(unnamed)");
 }
 
 const H5VL_dataset_class_t dataset_class = {

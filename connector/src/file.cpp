@@ -36,12 +36,8 @@ void report_failed_open(const char* name, const MappedName& target, const char* 
   // asked for, worded as HDF5's own drivers do (h5py reads that entry: its
   // errno picks FileNotFoundError, PermissionError, ...); the driver's and
   // HDF5's entries it replaces only repeated it with the OS path.
-  H5Eclear2(H5E_DEFAULT);
-  const std::string reason = std::string("cannot ") + verb + " '" + name + "': " + refusal.message;
-  H5Epush2(H5E_DEFAULT, __FILE__, "report_failed_open", __LINE__, H5E_ERR_CLS, H5E_FILE,
-           H5E_CANTOPENFILE, "%s, errno = %d, error message = '%s'", reason.c_str(), refusal.err,
-           std::strerror(refusal.err));
-  push_error(kind, reason);
+  push_refusal(kind, std::string("cannot ") + verb + " '" + name + "': " + refusal.message,
+               refusal.err);
 }
 
 void* file_create(const char* name, unsigned flags, hid_t fcpl_id, hid_t fapl_id, hid_t dxpl_id,
@@ -53,11 +49,14 @@ void* file_create(const char* name, unsigned flags, hid_t fcpl_id, hid_t fapl_id
     // archive refers to; 'a' and 'r+' change it in place.
     if (target.archive && (flags & H5F_ACC_TRUNC)) {
       std::error_code ec;
-      if (fs::exists(target.path, ec))
-        throw VolError(ErrorKind::escape,
-                       "refusing to truncate '" + std::string(name) +
-                           "': it is the archive HDF5 file of an entry, whose archive refers to "
-                           "its quantities; open it with 'a' or 'r+' to change it");
+      if (fs::exists(fs::symlink_status(target.path, ec))) {
+        push_refusal(ErrorKind::escape,
+                     "refusing to truncate '" + std::string(name) +
+                         "': it is the archive HDF5 file of an entry, whose archive refers to "
+                         "its quantities; open it with 'a' or 'r+' to change it",
+                     EACCES);
+        return static_cast<Object*>(nullptr);
+      }
     }
     UnderFapl under(fapl_id, *info, target);
     h5archive::take_staging_refusal();
@@ -224,6 +223,23 @@ herr_t file_close(void* file, hid_t dxpl_id, void** req) {
 }
 
 }  // namespace
+
+void push_refusal(ErrorKind kind, const std::string& reason, int err) {
+  H5Eclear2(H5E_DEFAULT);
+  H5Epush2(H5E_DEFAULT, __FILE__, "push_refusal", __LINE__, H5E_ERR_CLS, H5E_FILE, H5E_CANTOPENFILE,
+           "%s, errno = %d, error message = '%s'", reason.c_str(), err, std::strerror(err));
+  push_error(kind, reason);
+}
+
+void report_refused_target(const char* verb, const char* name) {
+  const h5archive::StagingRefusal refusal = h5archive::take_staging_refusal();
+  using Kind = h5archive::StagingRefusal::Kind;
+  if (refusal.kind == Kind::none) return;
+  push_refusal(refusal.kind == Kind::escape ? ErrorKind::escape : ErrorKind::missing_file,
+               std::string("cannot ") + verb + " '" + name +
+                   "': its external file was refused: " + refusal.message,
+               refusal.err);
+}
 
 const H5VL_file_class_t file_class = {file_create,   file_open,     file_get,
                                       file_specific, file_optional, file_close};

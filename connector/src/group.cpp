@@ -1,4 +1,5 @@
 // Group callbacks: forwarded to the connector below, results wrapped.
+#include "h5archive/staging_driver.hpp"
 #include "vol_internal.hpp"
 
 namespace h5archive::vol {
@@ -19,8 +20,10 @@ void* group_open(void* obj, const H5VL_loc_params_t* loc_params, const char* nam
                  hid_t dxpl_id, void** req) {
   return guarded<void*>(nullptr, [&] {
     auto* o = as_object(obj);
+    h5archive::take_staging_refusal();
     void* under =
         H5VLgroup_open(o->under, loc_params, o->under_vol_id, name, gapl_id, dxpl_id, req);
+    if (!under) report_refused_target("open", name);
     wrap_request(req, o->under_vol_id);
     return wrap(under, o->under_vol_id);
   });

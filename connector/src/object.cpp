@@ -1,4 +1,5 @@
 // Object (H5O) callbacks: forwarded to the connector below, results wrapped.
+#include "h5archive/staging_driver.hpp"
 #include "vol_internal.hpp"
 
 namespace h5archive::vol {
@@ -8,10 +9,15 @@ void* object_open(void* obj, const H5VL_loc_params_t* loc_params, H5I_type_t* op
                   hid_t dxpl_id, void** req) {
   return guarded<void*>(nullptr, [&] {
     auto* o = as_object(obj);
+    h5archive::take_staging_refusal();
     void* under = H5VLobject_open(o->under, loc_params, o->under_vol_id, opened_type, dxpl_id, req);
+    const char* name = loc_params && loc_params->type == H5VL_OBJECT_BY_NAME
+                           ? loc_params->loc_data.loc_by_name.name
+                           : nullptr;
+    if (!under) report_refused_target("open", name ? name : "(object)");
     if (under && opened_type && *opened_type == H5I_DATASET) {
       try {
-        refuse_external_storage(under, o->under_vol_id, dxpl_id);
+        refuse_unsafe_storage(under, o->under_vol_id, name, dxpl_id);
       } catch (...) {
         preserving_errors([&] { H5VLdataset_close(under, o->under_vol_id, dxpl_id, nullptr); });
         throw;

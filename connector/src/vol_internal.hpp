@@ -186,9 +186,22 @@ extern const H5VL_blob_class_t blob_class;
 extern const H5VL_token_class_t token_class;
 herr_t generic_optional(void* obj, H5VL_optional_args_t* args, hid_t dxpl_id, void** req);
 
-/// Refuses (throws h5archive::SecurityError) a dataset of the connector below
-/// that keeps its data in external files when its file is a staged one: HDF5
-/// would open those with plain open(), beyond the staging driver.
-void refuse_external_storage(void* under_dataset, hid_t under_vol_id, hid_t dxpl_id);
+/// Refuses (throws h5archive::SecurityError) a dataset `name` of the
+/// connector below, in a staged file, that keeps its data in external files
+/// or reads virtual sources from outside the staging root
+/// (h5archive::refuse_unsafe_storage).
+void refuse_unsafe_storage(void* under_dataset, hid_t under_vol_id, const char* name,
+                           hid_t dxpl_id);
+
+/// Makes `reason` the innermost error (after clearing the stack), worded as
+/// HDF5's own drivers do, "<reason>, errno = N, error message = '...'", so
+/// that h5py raises the matching OSError subclass; the connector's entry
+/// follows.
+void push_refusal(ErrorKind kind, const std::string& reason, int err);
+
+/// After a failed object open: if the staging driver refused a file on the
+/// way (an external link's target), that reason becomes the innermost error,
+/// naming `name` and the target, with HDF5's errno convention.
+void report_refused_target(const char* verb, const char* name);
 
 }  // namespace h5archive::vol

@@ -44,12 +44,15 @@ struct StagingRefusal {
 };
 StagingRefusal take_staging_refusal();
 
-/// Throws SecurityError, naming the dataset, the file and the external file,
+/// Throws SecurityError, naming the dataset, the file and the other file,
 /// if the dataset creation list `dcpl` of `dataset` in the staged `file`
-/// stores raw data in external files (H5Pset_external). HDF5 opens those
-/// with plain open(), below no driver, so no check of ours could hold; such
-/// datasets are refused in staged files. Does nothing for other files.
-void refuse_external_storage(hid_t dcpl, const std::filesystem::path& file,
-                             const std::string& dataset);
+/// - stores raw data in external files (H5Pset_external): HDF5 opens those
+///   with plain open(), below no driver, so no check of ours could hold;
+/// - is virtual with a source file that does not open below the staging
+///   root (outside it, through a link leading out, or missing): HDF5 would
+///   otherwise look for it under other names or silently read fill values.
+/// Does nothing for other files.
+void refuse_unsafe_storage(hid_t dcpl, const std::filesystem::path& file,
+                           const std::string& dataset);
 
 }  // namespace h5archive
