@@ -519,7 +519,7 @@ def refuse_h5dump(lay, case, what, name, dataset, link=False, **run):
     r = lay.h5dump(name, dataset, **run)
     clean(case, what, r)
     if link:
-        check(r.returncode is not None and b"EXTERNAL_LINK" in r.stdout, case,
+        check(r.returncode is not None and "EXTERNAL_LINK" in r.stdout, case,
               f"{what}: shows the link, unfollowed ({short(r.stdout + r.stderr, 200)})")
     else:
         check(r.returncode not in (0, None), case,
