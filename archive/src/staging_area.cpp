@@ -191,8 +191,8 @@ void check_upload_exists(std::string_view culprit, const fs::path& upload_dir,
                          std::string_view upload_id) {
   std::error_code ec;
   if (!fs::is_directory(upload_dir, ec)) {
-    throw ResolveError(fmt::format("{}: unknown upload '{}' (no folder {})", culprit, upload_id,
-                                   upload_dir.string()));
+    throw UnknownUploadError(fmt::format("{}: unknown upload '{}' (no folder {})", culprit,
+                                         upload_id, upload_dir.string()));
   }
 }
 

@@ -57,11 +57,12 @@ void* file_open(const char* name, unsigned flags, hid_t fapl_id, hid_t dxpl_id, 
 
 /// HDF5's plugin probe after a failed open with the default connector: the
 /// fapl carries no info. Answer only for `/uploads/` names that resolve under
-/// the default root, never push or print anything, never fail.
+/// the default root, never print anything, never fail. The caller keeps the
+/// error stack, so whatever the resolver or the connector below pushes here
+/// stays off it.
 herr_t probe_accessible(const Info& info, H5VL_file_specific_args_t* args, hid_t dxpl_id) {
   auto& a = args->args.is_accessible;
   *a.accessible = false;
-  hid_t saved = H5Eget_current_stack();
   try {
     const MappedName target = map_name(info, a.filename);
     std::error_code ec;
@@ -76,15 +77,19 @@ herr_t probe_accessible(const Info& info, H5VL_file_specific_args_t* args, hid_t
   } catch (...) {
     *a.accessible = false;
   }
-  // Whatever the connector below or the resolver said stays off the stack.
-  if (saved >= 0) H5Eset_current_stack(saved);
   return 0;
 }
 
 herr_t file_accessible(H5VL_file_specific_args_t* args, hid_t dxpl_id, void** req) {
   auto& a = args->args.is_accessible;
+  // The probe runs after a failed native open: the stack that explains it
+  // (sec2's "errno = 2", which h5py turns into FileNotFoundError) must come
+  // out unchanged, and the first API call (H5Pget_vol_info) would clear it.
+  // `kept` is restored after `info` is freed (H5Idec_ref clears it too).
+  KeptErrors kept;
   FaplInfo info(a.fapl_id);
   if (!info.given()) return probe_accessible(*info, args, dxpl_id);
+  kept.dismiss();  // H5Fis_accessible from the application: its own errors
   const MappedName target = map_name(*info, a.filename);
   std::error_code ec;
   if (target.mapped && !fs::exists(target.path, ec)) {

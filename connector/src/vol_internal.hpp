@@ -155,13 +155,34 @@ R guarded(R failure, F&& body,
   }
 }
 
+/// Saves the current error stack and puts it back when the scope ends (an
+/// exception included): every HDF5 API call clears the stack on entry, so
+/// without this a call made from a callback erases errors pushed before it.
+class KeptErrors {
+ public:
+  KeptErrors() : saved_(H5Eget_current_stack()) {}
+  ~KeptErrors() {
+    if (saved_ >= 0) H5Eset_current_stack(saved_);  // also closes the saved copy
+  }
+  KeptErrors(const KeptErrors&) = delete;
+  KeptErrors& operator=(const KeptErrors&) = delete;
+  /// Keeps what is on the stack now instead; call before anything is pushed
+  /// (closing the saved copy clears the current stack, as every API call does).
+  void dismiss() {
+    if (saved_ >= 0) H5Eclose_stack(saved_);
+    saved_ = H5I_INVALID_HID;
+  }
+
+ private:
+  hid_t saved_;
+};
+
 /// Runs `body` with the current error stack saved and restored, for cleanup
 /// calls (H5Pclose, H5Idec_ref) that would otherwise clear errors already pushed.
 template <class F>
 void preserving_errors(F&& body) {
-  hid_t saved = H5Eget_current_stack();
+  KeptErrors kept;
   body();
-  if (saved >= 0) H5Eset_current_stack(saved);
 }
 
 // ---- callback sub-tables, one per source file --------------------------------
