@@ -4,7 +4,7 @@
 #
 #   H5ARCHIVE_CACHE        cache folder (default $HOME/.cache/h5archive)
 #   H5ARCHIVE_HDF5_PREFIX  HDF5 1.14.5 install prefix (default $CACHE/hdf5-1.14.5)
-#   H5ARCHIVE_VENV         Python venv with numpy + h5py on that HDF5
+#   H5ARCHIVE_VENV         Python venv with numpy + h5py on that HDF5 (+ pytest)
 #                          (default $CACHE/venv-hdf5-1.14.5)
 #   H5ARCHIVE_JOBS         parallel build jobs (default 2)
 set -euo pipefail
@@ -103,6 +103,16 @@ else
     || die "building h5py failed; see $CACHE/h5py-build.log"
   h5py_ok || die "h5py in $VENV does not report HDF5 $HDF5_VERSION; remove $VENV and run again"
   say "h5py installed"
+fi
+
+# pytest runs h5py's own test suite in tests/e2e/h5py_suite_test.py. Pinned,
+# so every machine runs the suite the same way.
+PYTEST_VERSION=9.2.0
+if "$VENV/bin/python" -c "import pytest,sys; sys.exit(pytest.__version__ != '$PYTEST_VERSION')" 2>/dev/null; then
+  say "pytest $PYTEST_VERSION: present in $VENV"
+else
+  say "installing pytest $PYTEST_VERSION into $VENV"
+  "$VENV/bin/pip" install --quiet "pytest==$PYTEST_VERSION" || die "pip install pytest==$PYTEST_VERSION failed"
 fi
 
 # Where the rest of the build finds things.

@@ -9,16 +9,19 @@ namespace {
 
 herr_t initialize(hid_t /*vipl_id*/) {
   // Only the error class: no files, no environment, nothing that a plugin
-  // probe (which registers every plugin it finds) would regret.
+  // probe (which registers every plugin it finds) would regret. That probe
+  // follows a failed native open, so the stack saying why it failed (h5py
+  // raises FileNotFoundError from its "errno = 2") must survive the API calls.
   return guarded<herr_t>(-1, [] {
-    register_errors();
+    preserving_errors(register_errors);
     return herr_t{0};
   });
 }
 
 herr_t terminate() {
+  // After a probe that found nothing HDF5 unregisters the plugin at once.
   return guarded<herr_t>(-1, [] {
-    unregister_errors();
+    preserving_errors(unregister_errors);
     return herr_t{0};
   });
 }

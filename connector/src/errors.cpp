@@ -1,8 +1,11 @@
 // The connector's HDF5 error class and the conversion of C++ exceptions into
 // entries on the error stack the application sees.
+#include <cerrno>
 #include <cstdio>
 #include <new>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "h5archive/errors.hpp"
 #include "vol_internal.hpp"
@@ -26,10 +29,28 @@ constexpr const char* kMinorText[5] = {
     "connector operation failed",       // failure
 };
 
+// HDF5's sec2 driver ends the message of a failed open(2) with
+// "errno = N, error message = '...'", and h5py raises the matching OSError
+// subclass when the innermost entry on the stack has that text (its
+// _errors.pyx: re.search(b'errno\s*=\s*(\d+)', desc_bottom) and an outermost
+// entry that maps to OSError, as a failed H5Fopen/H5Fcreate does). The kinds
+// that are OS errors to a Python user say so the same way: a missing upload,
+// entry or raw file is FileNotFoundError, an escape PermissionError.
+std::string with_errno(ErrorKind kind, std::string_view message) {
+  std::string text(message);
+  if (kind == ErrorKind::missing_file)
+    text += fmt::format(" (errno = {}, error message = 'No such file or directory')", ENOENT);
+  else if (kind == ErrorKind::escape)
+    text += fmt::format(" (errno = {}, error message = 'Permission denied')", EACCES);
+  return text;
+}
+
 ErrorKind kind_of(const std::exception& e) {
   if (auto* v = dynamic_cast<const VolError*>(&e)) return v->kind();
   if (dynamic_cast<const h5archive::SecurityError*>(&e)) return ErrorKind::escape;
-  if (dynamic_cast<const h5archive::NotFoundError*>(&e)) return ErrorKind::missing_file;
+  if (dynamic_cast<const h5archive::NotFoundError*>(&e) ||
+      dynamic_cast<const h5archive::UnknownUploadError*>(&e))
+    return ErrorKind::missing_file;
   if (dynamic_cast<const h5archive::Error*>(&e)) return ErrorKind::bad_name;
   return ErrorKind::failure;
 }
@@ -80,7 +101,7 @@ void push_error(ErrorKind kind, std::string_view message, const std::source_loca
   if (ids.cls >= 0 && ids.major >= 0 && minor >= 0) {
     // Pushing never prints: the library prints at the API boundary if (and
     // only if) the application left automatic printing on.
-    const std::string text(message);
+    const std::string text = with_errno(kind, message);
     const std::string function = short_function_name(where.function_name());
     H5Epush2(H5E_DEFAULT, where.file_name(), function.c_str(), static_cast<unsigned>(where.line()),
              ids.cls, ids.major, minor, "%s", text.c_str());

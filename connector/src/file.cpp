@@ -4,7 +4,6 @@
 // file-access list: the file HDF5 opens is the one the kernel's walk below
 // the upload found. Everything else is forwarded.
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -33,11 +32,9 @@ void report_failed_open(const char* name, const MappedName& target, const char* 
     return;
   }
   // The reason becomes the innermost entry, naming what the application
-  // asked for, worded as HDF5's own drivers do (h5py reads that entry: its
-  // errno picks FileNotFoundError, PermissionError, ...); the driver's and
-  // HDF5's entries it replaces only repeated it with the OS path.
-  push_refusal(kind, std::string("cannot ") + verb + " '" + name + "': " + refusal.message,
-               refusal.err);
+  // asked for; the driver's and HDF5's entries it replaces only repeated it
+  // with the OS path.
+  push_refusal(kind, std::string("cannot ") + verb + " '" + name + "': " + refusal.message);
 }
 
 void* file_create(const char* name, unsigned flags, hid_t fcpl_id, hid_t fapl_id, hid_t dxpl_id,
@@ -53,8 +50,7 @@ void* file_create(const char* name, unsigned flags, hid_t fcpl_id, hid_t fapl_id
         push_refusal(ErrorKind::escape,
                      "refusing to truncate '" + std::string(name) +
                          "': it is the archive HDF5 file of an entry, whose archive refers to "
-                         "its quantities; open it with 'a' or 'r+' to change it",
-                     EACCES);
+                         "its quantities; open it with 'a' or 'r+' to change it");
         return static_cast<Object*>(nullptr);
       }
     }
@@ -104,11 +100,12 @@ herr_t ask_accessible(const Info& info, const MappedName& target, H5VL_file_spec
 
 /// HDF5's plugin probe after a failed open with the default connector: the
 /// fapl carries no info. Answer only for `/uploads/` names that resolve under
-/// the default root, never push or print anything, never fail.
+/// the default root, never print anything, never fail. The caller keeps the
+/// error stack, so whatever the resolver or the connector below pushes here
+/// stays off it.
 herr_t probe_accessible(const Info& info, H5VL_file_specific_args_t* args, hid_t dxpl_id) {
   auto& a = args->args.is_accessible;
   *a.accessible = false;
-  hid_t saved = H5Eget_current_stack();
   try {
     const MappedName target = map_name(info, a.filename);
     if (target.mapped && ask_accessible(info, target, args, dxpl_id, nullptr) < 0)
@@ -116,15 +113,19 @@ herr_t probe_accessible(const Info& info, H5VL_file_specific_args_t* args, hid_t
   } catch (...) {
     *a.accessible = false;
   }
-  // Whatever the connector below or the resolver said stays off the stack.
-  if (saved >= 0) H5Eset_current_stack(saved);
   return 0;
 }
 
 herr_t file_accessible(H5VL_file_specific_args_t* args, hid_t dxpl_id, void** req) {
   auto& a = args->args.is_accessible;
+  // The probe runs after a failed native open: the stack that explains it
+  // (sec2's "errno = 2", which h5py turns into FileNotFoundError) must come
+  // out unchanged, and the first API call (H5Pget_vol_info) would clear it.
+  // `kept` is restored after `info` is freed (H5Idec_ref clears it too).
+  KeptErrors kept;
   FaplInfo info(a.fapl_id);
   if (!info.given()) return probe_accessible(*info, args, dxpl_id);
+  kept.dismiss();  // H5Fis_accessible from the application: its own errors
   return ask_accessible(*info, map_name(*info, a.filename), args, dxpl_id, req);
 }
 
@@ -224,10 +225,8 @@ herr_t file_close(void* file, hid_t dxpl_id, void** req) {
 
 }  // namespace
 
-void push_refusal(ErrorKind kind, const std::string& reason, int err) {
+void push_refusal(ErrorKind kind, const std::string& reason) {
   H5Eclear2(H5E_DEFAULT);
-  H5Epush2(H5E_DEFAULT, __FILE__, "push_refusal", __LINE__, H5E_ERR_CLS, H5E_FILE, H5E_CANTOPENFILE,
-           "%s, errno = %d, error message = '%s'", reason.c_str(), err, std::strerror(err));
   push_error(kind, reason);
 }
 
@@ -237,8 +236,7 @@ void report_refused_target(const char* verb, const char* name) {
   if (refusal.kind == Kind::none) return;
   push_refusal(refusal.kind == Kind::escape ? ErrorKind::escape : ErrorKind::missing_file,
                std::string("cannot ") + verb + " '" + name +
-                   "': its external file was refused: " + refusal.message,
-               refusal.err);
+                   "': its external file was refused: " + refusal.message);
 }
 
 const H5VL_file_class_t file_class = {file_create,   file_open,     file_get,

@@ -17,20 +17,15 @@ MappedName map_name(const Info& info, const char* name) {
   const h5archive::StagingArea area(
       info.root ? std::filesystem::path(*info.root) : h5archive::default_staging_root(),
       info.prefix_size.value_or(2));
-  std::optional<h5archive::Resolved> resolved;
-  try {
-    resolved = area.resolve_name(name);
-    // With a current upload, a reference without prefix (`external.h5#/x`)
-    // names one of its raw files — unless a plain file has that very name.
-    std::error_code ec;
-    if (!resolved && info.upload && h5archive::Reference::match(name) &&
-        !std::filesystem::exists(name, ec))
-      resolved = area.resolve(name, *info.upload);
-  } catch (const h5archive::SecurityError& e) {
-    throw VolError(ErrorKind::escape, e.what());  // the message names the name
-  } catch (const h5archive::Error& e) {
-    throw VolError(ErrorKind::bad_name, e.what());
-  }
+  // The library's errors name the name; guarded() turns them into the
+  // matching ErrorKind (errors.cpp: kind_of).
+  std::optional<h5archive::Resolved> resolved = area.resolve_name(name);
+  // With a current upload, a reference without prefix (`external.h5#/x`)
+  // names one of its raw files — unless a plain file has that very name.
+  std::error_code ec;
+  if (!resolved && info.upload && h5archive::Reference::match(name) &&
+      !std::filesystem::exists(name, ec))
+    resolved = area.resolve(name, *info.upload);
   if (!resolved) return {name, false};
   // The connector below gets the real OS path, so the native layer resolves
   // relative external links of the entry file next to it.

@@ -161,13 +161,34 @@ R guarded(R failure, F&& body,
   }
 }
 
+/// Saves the current error stack and puts it back when the scope ends (an
+/// exception included): every HDF5 API call clears the stack on entry, so
+/// without this a call made from a callback erases errors pushed before it.
+class KeptErrors {
+ public:
+  KeptErrors() : saved_(H5Eget_current_stack()) {}
+  ~KeptErrors() {
+    if (saved_ >= 0) H5Eset_current_stack(saved_);  // also closes the saved copy
+  }
+  KeptErrors(const KeptErrors&) = delete;
+  KeptErrors& operator=(const KeptErrors&) = delete;
+  /// Keeps what is on the stack now instead; call before anything is pushed
+  /// (closing the saved copy clears the current stack, as every API call does).
+  void dismiss() {
+    if (saved_ >= 0) H5Eclose_stack(saved_);
+    saved_ = H5I_INVALID_HID;
+  }
+
+ private:
+  hid_t saved_;
+};
+
 /// Runs `body` with the current error stack saved and restored, for cleanup
 /// calls (H5Pclose, H5Idec_ref) that would otherwise clear errors already pushed.
 template <class F>
 void preserving_errors(F&& body) {
-  hid_t saved = H5Eget_current_stack();
+  KeptErrors kept;
   body();
-  if (saved >= 0) H5Eset_current_stack(saved);
 }
 
 // ---- callback sub-tables, one per source file --------------------------------
@@ -193,11 +214,10 @@ herr_t generic_optional(void* obj, H5VL_optional_args_t* args, hid_t dxpl_id, vo
 void refuse_unsafe_storage(void* under_dataset, hid_t under_vol_id, const char* name,
                            hid_t dxpl_id);
 
-/// Makes `reason` the innermost error (after clearing the stack), worded as
-/// HDF5's own drivers do, "<reason>, errno = N, error message = '...'", so
-/// that h5py raises the matching OSError subclass; the connector's entry
-/// follows.
-void push_refusal(ErrorKind kind, const std::string& reason, int err);
+/// Makes `reason` the innermost (only) error after clearing the stack:
+/// push_error gives it HDF5's errno wording for `kind`, from which h5py
+/// picks FileNotFoundError or PermissionError.
+void push_refusal(ErrorKind kind, const std::string& reason);
 
 /// After a failed object open: if the staging driver refused a file on the
 /// way (an external link's target), that reason becomes the innermost error,

@@ -34,6 +34,14 @@ class SecurityError : public ResolveError {
   using ResolveError::ResolveError;
 };
 
+/// A name or reference whose upload folder does not exist. Still a
+/// ResolveError for the library's callers; the VOL connector reports it as a
+/// missing file (h5py's FileNotFoundError), like a missing entry or raw file.
+class UnknownUploadError : public ResolveError {
+ public:
+  using ResolveError::ResolveError;
+};
+
 /// Something that should exist does not: a dataset, a file, an entry
 /// (NOMAD's KeyError).
 class NotFoundError : public Error {
