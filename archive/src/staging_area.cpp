@@ -97,9 +97,70 @@ std::string id_problem(std::string_view id, std::string_view what) {
   return {};
 }
 
+// Names what the user passed, for the first words of a message. Formatted
+// only when a message is made: resolving is on every open's path, and most
+// resolves succeed.
+struct Culprit {
+  enum class Form { reference, name, raw_file };
+  Form form;
+  std::string_view input;
+  std::string_view upload = {};
+  std::string str() const {
+    switch (form) {
+      case Form::reference:
+        return fmt::format("Reference '{}'", printable(input));
+      case Form::name:
+        return fmt::format("'{}'", printable(input));
+      case Form::raw_file:
+        break;
+    }
+    return fmt::format("Raw file '{}' of upload '{}'", printable(input), printable(upload));
+  }
+};
+
+}  // namespace
+}  // namespace h5archive
+
+template <>
+struct fmt::formatter<h5archive::Culprit> : fmt::formatter<std::string> {
+  auto format(const h5archive::Culprit& c, fmt::format_context& ctx) const {
+    return fmt::formatter<std::string>::format(c.str(), ctx);
+  }
+};
+
+namespace h5archive {
+namespace {
+
+// `relative` without `.`, empty components and `..` that stay inside it, as
+// std::filesystem's lexically_normal() does without its allocations (this is
+// on every open's path); "" for the folder itself, std::nullopt if a `..`
+// climbs above it.
+std::optional<std::string> lexically_normal_relative(std::string_view relative) {
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0; start <= relative.size();) {
+    std::size_t end = relative.find('/', start);
+    if (end == std::string_view::npos) end = relative.size();
+    const std::string_view part = relative.substr(start, end - start);
+    if (part == "..") {
+      if (parts.empty()) return std::nullopt;
+      parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    start = end + 1;
+  }
+  std::string out;
+  out.reserve(relative.size());
+  for (const std::string_view part : parts) {
+    if (!out.empty()) out += '/';
+    out += part;
+  }
+  return out;
+}
+
 // `culprit` names what the user passed ("Reference '<r>'", "'<name>'"), so
 // that every message starts with it.
-void check_id(std::string_view culprit, std::string_view id, std::string_view what) {
+void check_id(const Culprit& culprit, std::string_view id, std::string_view what) {
   if (auto problem = id_problem(id, what); !problem.empty()) {
     throw ResolveError(fmt::format("{}: {}", culprit, problem));
   }
@@ -108,15 +169,18 @@ void check_id(std::string_view culprit, std::string_view id, std::string_view wh
 // The OS would silently cut a name at its first NUL byte, so the file opened
 // would not be the file checked; over-long names fail later with a vaguer
 // message. Both are refused here, naming the reason.
-void check_os_name(std::string_view culprit, std::string_view relative) {
+void check_os_name(const Culprit& culprit, std::string_view relative) {
   if (relative.find('\0') != std::string_view::npos) {
     throw ResolveError(fmt::format("{}: file path contains a NUL byte", culprit));
   }
-  for (const auto& part : fs::path(relative)) {
-    if (part.native().size() > kMaxNameLength) {
+  for (std::size_t start = 0; start < relative.size();) {
+    std::size_t end = relative.find('/', start);
+    if (end == std::string_view::npos) end = relative.size();
+    if (end - start > kMaxNameLength) {
       throw ResolveError(fmt::format("{}: path component of {} bytes is longer than {} bytes",
-                                     culprit, part.native().size(), kMaxNameLength));
+                                     culprit, end - start, kMaxNameLength));
     }
+    start = end + 1;
   }
   if (relative.size() > kMaxPathLength) {
     throw ResolveError(fmt::format("{}: file path of {} bytes is longer than {} bytes", culprit,
@@ -125,7 +189,7 @@ void check_os_name(std::string_view culprit, std::string_view relative) {
 }
 
 // A NUL byte anywhere would cut the name or dataset path HDF5 sees.
-void check_no_nul(std::string_view culprit, std::string_view input) {
+void check_no_nul(const Culprit& culprit, std::string_view input) {
   if (input.find('\0') != std::string_view::npos) {
     throw ResolveError(fmt::format("{}: contains a NUL byte", culprit));
   }
@@ -154,9 +218,16 @@ StagingArea::StagingArea(fs::path root, int prefix_size)
 
 fs::path StagingArea::upload_dir(std::string_view upload_id) const {
   validate_id(upload_id, "upload id");
-  if (prefix_size_ == 0) return root_ / upload_id;
-  // Like Python's upload_id[:prefix_size]: a shorter id is its own shard.
-  return root_ / upload_id.substr(0, static_cast<std::size_t>(prefix_size_)) / upload_id;
+  // Joined as text: this is on every open's path, and the id is one safe
+  // component. Like Python's upload_id[:prefix_size], a shorter id is its own shard.
+  std::string out = root_.native();
+  if (!out.empty() && out.back() != '/') out += '/';
+  if (prefix_size_ > 0) {
+    out += upload_id.substr(0, static_cast<std::size_t>(prefix_size_));
+    out += '/';
+  }
+  out += upload_id;
+  return out;
 }
 
 fs::path StagingArea::raw_dir(std::string_view upload_id) const {
@@ -210,36 +281,35 @@ void StagingArea::check(const Resolved& resolved, bool file_may_be_missing) cons
 namespace {
 
 // raw_file_path() with the caller's culprit in every message.
-fs::path checked_raw_path(const StagingArea& area, std::string_view culprit,
+fs::path checked_raw_path(const StagingArea& area, const Culprit& culprit,
                           std::string_view upload_id, std::string_view relative) {
   check_id(culprit, upload_id, "upload id");
   const fs::path upload = area.upload_dir(upload_id);
-  const fs::path rel(relative);
   if (relative.empty()) throw ResolveError(fmt::format("{}: empty raw file path", culprit));
   check_os_name(culprit, relative);
-  if (rel.is_absolute() || rel.has_root_path()) {
+  if (relative.front() == '/') {
     throw SecurityError(fmt::format(
         "{}: absolute path '{}' is not allowed (raw files are relative to raw/ of upload '{}')",
         culprit, printable(relative), upload_id));
   }
-  // Normalised first, so that the path handed to the OS has no `..` left: the
-  // kernel would apply `..` after following links, which the check below
-  // could not see.
-  const fs::path normal = rel.lexically_normal();
-  if (!normal.empty() && *normal.begin() == "..") {
+  // The user's own `..` are taken as written (lexically), so that the path
+  // handed to the OS has none left; `..` met through a link is the kernel's
+  // business, below the upload folder.
+  const std::optional<std::string> normal = lexically_normal_relative(relative);
+  if (!normal) {
     throw SecurityError(fmt::format("{}: path '{}' leaves raw/ of upload '{}'", culprit,
                                     printable(relative), upload_id));
   }
-  if (normal == "." || normal.empty()) {
+  if (normal->empty()) {
     throw ResolveError(
         fmt::format("{}: path '{}' names raw/ itself, not a file", culprit, printable(relative)));
   }
   // Symbolic links are not looked at here: the kernel follows them when the
   // file is opened, below the upload folder (staged_open.cpp).
-  return upload / "raw" / normal;
+  return fs::path(upload.native() + "/raw/" + *normal);
 }
 
-fs::path checked_archive_path(const StagingArea& area, std::string_view culprit,
+fs::path checked_archive_path(const StagingArea& area, const Culprit& culprit,
                               std::string_view upload_id, std::string_view entry_id) {
   check_id(culprit, upload_id, "upload id");
   check_id(culprit, entry_id, "entry id");
@@ -249,9 +319,8 @@ fs::path checked_archive_path(const StagingArea& area, std::string_view culprit,
 }  // namespace
 
 fs::path StagingArea::raw_file_path(std::string_view upload_id, std::string_view relative) const {
-  return checked_raw_path(
-      *this, fmt::format("Raw file '{}' of upload '{}'", printable(relative), printable(upload_id)),
-      upload_id, relative);
+  return checked_raw_path(*this, Culprit{Culprit::Form::raw_file, relative, upload_id}, upload_id,
+                          relative);
 }
 
 fs::path StagingArea::add_raw_file(std::string_view upload_id, std::string_view relative,
@@ -276,7 +345,7 @@ fs::path StagingArea::add_raw_file(std::string_view upload_id, std::string_view 
 Resolved StagingArea::resolve(std::string_view reference,
                               std::optional<std::string_view> current_upload) const {
   const Reference ref = Reference::parse(reference);
-  const std::string culprit = fmt::format("Reference '{}'", printable(reference));
+  const Culprit culprit{Culprit::Form::reference, reference};
   check_no_nul(culprit, reference);
   Resolved out;
   out.dataset = ref.path;
@@ -310,7 +379,7 @@ std::optional<Resolved> StagingArea::resolve_name(std::string_view name) const {
   if (!name.starts_with(kUploads)) return std::nullopt;
   if (name.find('#') != std::string_view::npos) return resolve(name);
 
-  const std::string culprit = fmt::format("'{}'", printable(name));
+  const Culprit culprit{Culprit::Form::name, name};
   check_no_nul(culprit, name);
   const auto expected = [&](std::string_view why) {
     return ResolveError(fmt::format(
