@@ -1,9 +1,12 @@
 #include "h5archive/dataset_io.hpp"
 
 #include <hdf5.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <system_error>
 
 #include "dataset_io_detail.hpp"
@@ -150,7 +153,8 @@ void close_written(Hid& f, const fs::path& file) {
 
 // ---------------------------------------------------------------- objects
 
-enum class Kind { missing, group, dataset, datatype, link };
+// broken: a hard link whose object HDF5 cannot read (AbandonedObjectError).
+enum class Kind { missing, group, dataset, datatype, link, broken };
 
 const char* kind_name(Kind k) {
   switch (k) {
@@ -162,6 +166,8 @@ const char* kind_name(Kind k) {
       return "Datatype";
     case Kind::link:
       return "Soft or external link";
+    case Kind::broken:
+      return "Unreadable object";
     case Kind::missing:
       break;
   }
@@ -204,7 +210,9 @@ Kind probe(hid_t file, const std::string& path, Links links, const std::string& 
     return Kind::link;
   H5O_info2_t info;
   if (H5Oget_info_by_name3(file, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
-    if (links == Links::stop) return Kind::link;
+    // A hard link to an object HDF5 cannot read: what a writer killed before
+    // it flushed the new object's header leaves behind.
+    if (links == Links::stop) return Kind::broken;
     unreadable(file, path, wanted);  // the link is there, what it leads to is not readable
   }
   switch (info.type) {
@@ -218,6 +226,11 @@ Kind probe(hid_t file, const std::string& path, Links links, const std::string& 
 }
 
 [[noreturn]] void incompatible(Kind k, const std::string& path, const fs::path& file) {
+  if (k == Kind::broken)
+    throw AbandonedObjectError("Unreadable object at " + path + " in " + file.string() +
+                                   " is in the way (HDF5 cannot read what the link leads to: "
+                                   "left half-created by a writer that stopped?)",
+                               file.string(), path);
   // h5py's "require" wording, which NOMAD users see.
   throw TypeMismatchError(std::string("Incompatible object (") + kind_name(k) +
                           ") already exists at " + path + " in " + file.string());
@@ -476,6 +489,133 @@ void write_object_attributes(hid_t obj, const Attributes& attributes, const std:
   write_attributes(obj, attributes, where);
 }
 
+Hid create_staged_dataset(hid_t f, hid_t type, hid_t space, hid_t dcpl, hid_t dapl,
+                          const std::string& what) {
+  return checked(H5Dcreate_anon(f, type, space, dcpl, dapl), "Creating the new value of " + what);
+}
+
+void flush_file(hid_t f, const fs::path& file) {
+  check(H5Fflush(f, H5F_SCOPE_LOCAL), "Flushing " + file.string());
+}
+
+void commit_staged_dataset(hid_t f, hid_t dataset, const std::string& path, bool replacing,
+                           const fs::path& file, const std::string& what) {
+  flush_file(f, file);
+  if (replacing) check(H5Ldelete(f, path.c_str(), H5P_DEFAULT), "Unlinking the old " + what);
+  Hid lcpl = intermediate_lcpl();
+  check(H5Olink(dataset, f, path.c_str(), lcpl.get(), H5P_DEFAULT), "Linking the new " + what);
+  flush_file(f, file);
+}
+
+void discard_staged_dataset(Hid& dataset) noexcept {
+  if (!dataset) return;
+  {
+    QuietErrors quiet;
+    hid_t dcpl = H5Dget_create_plist(dataset.get());
+    const bool chunked = dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED;
+    if (dcpl >= 0) H5Pclose(dcpl);
+    hid_t space = chunked ? H5Dget_space(dataset.get()) : H5I_INVALID_HID;
+    const int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    if (space >= 0) H5Sclose(space);
+    if (rank > 0) {
+      const std::vector<hsize_t> nothing(static_cast<std::size_t>(rank), 0);
+      H5Dset_extent(dataset.get(), nothing.data());
+    }
+  }
+  QuietErrors quiet;
+  dataset.close();
+}
+
+void remove_abandoned_object(const fs::path& file, const std::string& object_path) {
+  const auto parts = nonempty_parts(object_path, "object");
+  const std::string path = join_path(parts);
+  if (parts.size() < 2)
+    throw ValueError("Cannot remove the unreadable object " + path + " of " + file.string() +
+                     ": it is in the root group, which cannot be rebuilt without it");
+  const std::string parent_path = join_path(parts, parts.size() - 1);
+  const std::string what = "group " + parent_path + " in " + file.string();
+  Hid f = open_for_writing(file);
+  if (probe_path(f.get(), parts, file) != Kind::broken) return;  // gone or readable now
+  Hid parent = checked(H5Gopen2(f.get(), parent_path.c_str(), H5P_DEFAULT), "Opening " + what);
+  Hid gcpl =
+      checked(H5Gget_create_plist(parent.get()), "Reading the creation properties of " + what);
+  // The new group gets copies of the readable links (a hard link's object
+  // gains a reference), so that until it has taken the parent's place every
+  // object is still linked where it was: a failure on the way loses nothing.
+  Hid fresh = checked(H5Gcreate_anon(f.get(), gcpl.get(), H5P_DEFAULT), "Rebuilding " + what);
+  std::vector<std::string> names, copied;
+  auto collect = [](hid_t, const char* name, const H5L_info2_t*, void* out) -> herr_t {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    return 0;
+  };
+  check(H5Literate2(parent.get(), H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, collect, &names),
+        "Listing " + what);
+  for (const std::string& name : names) {
+    const std::string child = (parent_path == "/" ? "" : parent_path) + "/" + name;
+    if (probe(f.get(), child, Links::stop, child) == Kind::broken) continue;  // left behind
+    check(H5Lcopy(parent.get(), name.c_str(), fresh.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+          "Copying the link " + child + " into the rebuilt " + what);
+    copied.push_back(name);
+  }
+  detail::copy_attributes(parent.get(), fresh.get(), {}, what);
+  // Swap: the old group moves aside, the new one takes its name (or the old
+  // one moves back), then the old one is unlinked. One more reference keeps
+  // it, and the unreadable objects HDF5 cannot delete, from being deleted:
+  // it stays in the file, unreachable.
+  const std::string aside = parent_path + ".h5archive-old-" + std::to_string(::getpid());
+  check(H5Lmove(f.get(), parent_path.c_str(), f.get(), aside.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+        "Moving the old " + what + " aside");
+  if (H5Olink(fresh.get(), f.get(), parent_path.c_str(), H5P_DEFAULT, H5P_DEFAULT) < 0) {
+    HDF5Error error = hdf5_error("Linking the rebuilt " + what);
+    H5Lmove(f.get(), aside.c_str(), f.get(), parent_path.c_str(), H5P_DEFAULT, H5P_DEFAULT);
+    throw error;
+  }
+  check(H5Oincr_refcount(parent.get()), "Detaching the old " + what);
+  check(H5Ldelete(f.get(), aside.c_str(), H5P_DEFAULT), "Unlinking the old " + what);
+  // The old group's copies of the moved links would keep their objects alive
+  // for ever: dropped (a failure here only keeps some space in use).
+  {
+    QuietErrors quiet;
+    for (const std::string& name : copied) H5Ldelete(parent.get(), name.c_str(), H5P_DEFAULT);
+  }
+  fresh.close();
+  parent.close();
+  close_written(f, file);
+}
+
+void copy_attributes(hid_t from, hid_t to, const std::vector<std::string>& skip,
+                     const std::string& what) {
+  // Names first: no exception may cross H5Aiterate's C callback.
+  std::vector<std::string> names;
+  auto collect = [](hid_t, const char* name, const H5A_info_t*, void* out) -> herr_t {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    return 0;
+  };
+  check(H5Aiterate2(from, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, collect, &names),
+        "Listing the attributes of " + what);
+  for (const std::string& name : names) {
+    if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+    const std::string where = "attribute " + name + " of " + what;
+    Hid attr = checked(H5Aopen(from, name.c_str(), H5P_DEFAULT), "Opening " + where);
+    // The attribute's own type (in memory form) reads and writes its values
+    // unchanged, variable-length strings included.
+    Hid type = checked(H5Aget_type(attr.get()), "Reading the type of " + where);
+    Hid space = checked(H5Aget_space(attr.get()), "Reading the dataspace of " + where);
+    const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+    const std::size_t size = H5Tget_size(type.get());
+    if (n < 0 || size == 0) throw hdf5_error("Reading the size of " + where);
+    std::vector<std::byte> buffer(static_cast<std::size_t>(n) * size);
+    check(H5Aread(attr.get(), type.get(), buffer.data()), "Reading " + where);
+    Hid copy(H5Acreate2(to, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    const bool written = copy && H5Awrite(copy.get(), type.get(), buffer.data()) >= 0;
+    // Built before H5Treclaim, which would clear HDF5's error stack.
+    std::optional<HDF5Error> error;
+    if (!written) error = hdf5_error("Copying " + where);
+    H5Treclaim(type.get(), space.get(), H5P_DEFAULT, buffer.data());  // variable-length data
+    if (error) throw *error;
+  }
+}
+
 }  // namespace detail
 
 void write_dataset(const fs::path& file, const std::string& dataset_path, const Array& value,
@@ -488,35 +628,47 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, const 
   Hid f = open_for_writing(file);
   const std::string what = "dataset " + path + " in " + file.string();
   const Kind k = probe_path(f.get(), parts, file);
-  Hid dataset;
+  // The new value goes into a staged dataset (dataset_io_detail.hpp): a
+  // failed write leaves the old value and its attributes as they were.
+  Hid ftype, space, dcpl;
+  Hid old;
   detail::StoredType target{value.dtype(), value.string_size()};
   if (k == Kind::dataset) {
     // h5py's require_dataset: same shape, safely castable dtype, stored dtype
-    // kept. Every check comes before the first write.
-    dataset = checked(H5Dopen2(f.get(), path.c_str(), H5P_DEFAULT), "Opening " + what);
-    Hid space = checked(H5Dget_space(dataset.get()), "Reading the dataspace of " + what);
+    // and layout kept. Every check comes before the first write.
+    old = checked(H5Dopen2(f.get(), path.c_str(), H5P_DEFAULT), "Opening " + what);
+    space = checked(H5Dget_space(old.get()), "Reading the dataspace of " + what);
     const Shape existing = space_shape(space.get(), "Dataset " + path + " in " + file.string());
     detail::check_reassigned_shape(existing == value.shape(), shape_str(existing),
                                    shape_str(value.shape()), what);
-    target =
-        detail::check_reassigned_dtype(dataset.get(), value.dtype(), value.string_size(), what);
+    target = detail::check_reassigned_dtype(old.get(), value.dtype(), value.string_size(), what);
+    ftype = checked(H5Dget_type(old.get()), "Reading the type of " + what);
+    dcpl = checked(H5Dget_create_plist(old.get()), "Reading the creation properties of " + what);
   } else if (k != Kind::missing) {
     incompatible(k, path, file);
+  } else {
+    ftype = detail::file_type(value.dtype(), value.string_size());
+    space = make_space(value.shape());
+    // Default dcpl (no dcpl): contiguous, uncompressed, as h5py creates
+    // NOMAD's data.
   }
   WriteBuffer buffer = write_buffer(value, target.dtype, target.string_size);
-  if (k == Kind::missing) {
-    Hid ftype = detail::file_type(value.dtype(), value.string_size());
-    Hid space = make_space(value.shape());
-    Hid lcpl = intermediate_lcpl();
-    // Default dcpl: contiguous, uncompressed, as h5py creates NOMAD's data.
-    dataset = checked(H5Dcreate2(f.get(), path.c_str(), ftype.get(), space.get(), lcpl.get(),
-                                 H5P_DEFAULT, H5P_DEFAULT),
-                      "Creating " + what);
+  Hid dataset = detail::create_staged_dataset(f.get(), ftype.get(), space.get(),
+                                              dcpl ? dcpl.get() : H5P_DEFAULT, H5P_DEFAULT, what);
+  try {
+    if (old) detail::copy_attributes(old.get(), dataset.get(), {}, what);
+    old.close();
+    if (value.size() > 0)
+      check(H5Dwrite(dataset.get(), buffer.type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data),
+            "Writing " + what);
+    write_attributes(dataset.get(), attributes, what);
+    detail::commit_staged_dataset(f.get(), dataset.get(), path, k == Kind::dataset, file, what);
+  } catch (...) {
+    detail::discard_staged_dataset(dataset);
+    detail::QuietErrors quiet;
+    H5Fflush(f.get(), H5F_SCOPE_LOCAL);  // what is left to write is old metadata, in place
+    throw;
   }
-  if (value.size() > 0)
-    check(H5Dwrite(dataset.get(), buffer.type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data),
-          "Writing " + what);
-  write_attributes(dataset.get(), attributes, what);
   dataset.close();
   close_written(f, file);
 }

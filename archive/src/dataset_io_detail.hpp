@@ -50,6 +50,53 @@ Hid intermediate_groups_lcpl();
 /// The shape of a dataspace (empty for scalars).
 Shape dataspace_shape(hid_t space, const std::string& what);
 
+/// A new value for the dataset at `path` is written into an anonymous dataset
+/// (linked nowhere): until commit_staged_dataset, the old dataset at `path`,
+/// its value and its statistics are not touched, and a writer that fails (a
+/// full disk) or is killed leaves no half-written object anywhere a reader
+/// or a later writer looks. Created with `dcpl` and `dapl`; HDF5Error naming
+/// `what` on failure.
+Hid create_staged_dataset(hid_t f, hid_t type, hid_t space, hid_t dcpl, hid_t dapl,
+                          const std::string& what);
+
+/// Makes a staged dataset the one at `path`: flushes the file first (every
+/// chunk and object header of the new value reaches the file; a full disk
+/// fails here, while the old value is intact), then deletes the old link at
+/// `path` if `replacing` and links the new dataset there (parents created),
+/// and flushes again. Those last steps only rewrite metadata that is already
+/// in the file (the link's place in its group, the objects' link counts), so
+/// they need no new file space. HDF5Error naming the file and `what`.
+void commit_staged_dataset(hid_t f, hid_t dataset, const std::string& path, bool replacing,
+                           const std::filesystem::path& file, const std::string& what);
+
+/// Drops a staged dataset that will not be committed: a chunked one is first
+/// shrunk to nothing, so that HDF5 drops its cached chunks instead of writing
+/// them (which fails again on a full disk); closing it then deletes it,
+/// since nothing links to it. Never throws.
+void discard_staged_dataset(Hid& dataset) noexcept;
+
+/// Copies the attributes of `from` onto `to`, except those named in `skip`
+/// (a reassigned dataset keeps its other attributes, as when written in
+/// place). HDF5Error naming `what` on failure.
+void copy_attributes(hid_t from, hid_t to, const std::vector<std::string>& skip,
+                     const std::string& what);
+
+/// Flushes an open file, throwing HDF5Error naming it (and HDF5's reason,
+/// e.g. "No space left on device") on failure.
+void flush_file(hid_t f, const std::filesystem::path& file);
+
+/// Removes the unreadable object at `object_path` of `file` that an
+/// AbandonedObjectError named (the caller has checked that nothing committed
+/// refers to it). HDF5 cannot delete a hard link to an object it cannot read
+/// (deleting reads the object to lower its link count), so the parent group
+/// is rebuilt: a new group with the parent's creation properties and
+/// attributes takes over every readable link (moved, so the objects are the
+/// same ones) and the parent's place; the old parent, left holding only
+/// unreadable links, stays in the file unreachable (a few hundred bytes).
+/// ValueError for an object right under the root group, which cannot be
+/// replaced; HDF5Error naming the file otherwise.
+void remove_abandoned_object(const std::filesystem::path& file, const std::string& object_path);
+
 /// Writes (replacing same-named) attributes on an open object.
 void write_object_attributes(hid_t obj, const Attributes& attributes, const std::string& where);
 

@@ -39,18 +39,29 @@ class Hid {
   /// Gives up ownership without closing.
   hid_t release() noexcept { return std::exchange(id_, H5I_INVALID_HID); }
   /// Drops the reference, returning H5Idec_ref's result (negative on failure,
-  /// e.g. when a file's final flush fails).
+  /// e.g. when a file's final flush fails). The id is released either way
+  /// (see release_id).
   herr_t close() noexcept {
     if (id_ < 0) return 0;
-    herr_t status = H5Idec_ref(id_) < 0 ? -1 : 0;
-    id_ = H5I_INVALID_HID;
-    return status;
+    return release_id(std::exchange(id_, H5I_INVALID_HID));
   }
 
  private:
   void reset() noexcept {
-    if (id_ >= 0) H5Idec_ref(id_);
-    id_ = H5I_INVALID_HID;
+    if (id_ >= 0) release_id(std::exchange(id_, H5I_INVALID_HID));
+  }
+  // HDF5 keeps an id whose close failed (H5I keeps the entry when the close
+  // callback fails, e.g. a file whose final flush hit a full disk: the file
+  // is torn down all the same) and closes it again in H5_term_library at
+  // exit, where that second attempt loops or crashes. So a failed close is
+  // retried once here, at once, which releases the id; the first result is
+  // the one reported, with its error stack (the caller reads it).
+  static herr_t release_id(hid_t id) noexcept {
+    if (H5Idec_ref(id) >= 0) return 0;
+    const hid_t stack = H5Eget_current_stack();
+    if (H5Iis_valid(id) > 0) H5Idec_ref(id);
+    if (stack >= 0) H5Eset_current_stack(stack);  // also closes the copy
+    return -1;
   }
   hid_t id_ = H5I_INVALID_HID;
 };

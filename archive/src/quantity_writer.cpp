@@ -95,7 +95,9 @@ struct QuantityWriter::State {
   Extent extent;
   Shape current;           // the dataset's dims now
   std::uint64_t rows = 0;  // append cursor
-  bool created = false;
+  bool created = false;    // SWMR: this writer created the dataset at `path`
+  bool staged = false;     // the dataset is a staged one (dataset_io_detail.hpp)
+  bool replacing = false;  // staged, and an old dataset at `path` is replaced by finish()
   bool only_appends = true;
   bool swmr_active = false;
   std::vector<std::string> swmr_statistics;  // placeholder attributes written
@@ -103,19 +105,27 @@ struct QuantityWriter::State {
   WriterOptions options;
   std::function<void(const QuantityMetadata&)> callback;
 
+  // Closes the writer without finishing: a staged value is dropped (the old
+  // one stays as it was); in SWMR mode the rows written stay.
   void close() noexcept {
+    if (staged) {
+      detail::discard_staged_dataset(dataset);
+      detail::QuietErrors quiet;
+      if (f) H5Fflush(f.get(), H5F_SCOPE_LOCAL);  // only old metadata is left to write
+    }
+    detail::QuietErrors quiet;
     dataset.close();
     f.close();
   }
 
-  // Closes the writer, removing the dataset if this writer created it.
+  // Closes the writer, removing what it created.
   void discard() noexcept {
-    dataset.close();
-    if (created && f) {
+    if (!staged && created && f) {
+      dataset.close();
       detail::QuietErrors quiet;
       H5Ldelete(f.get(), path.c_str(), H5P_DEFAULT);
     }
-    f.close();
+    close();
   }
 
   void write_block(const void* data, const Shape& mem_shape, DType dtype,
@@ -160,10 +170,9 @@ struct QuantityWriter::State {
   // units and extra ones with their final values, statistics as placeholders
   // of their final types, overwritten in place by finish().
   void start_swmr() {
-    hid_t plist = H5Dget_create_plist(dataset.get());
-    const bool chunked = plist >= 0 && H5Pget_layout(plist) == H5D_CHUNKED;
-    if (plist >= 0) H5Pclose(plist);
-    if (!chunked)
+    Hid plist =
+        checked(H5Dget_create_plist(dataset.get()), "Reading the creation properties of " + what);
+    if (H5Pget_layout(plist.get()) != H5D_CHUNKED)
       throw ValueError(
           fmt::format("{} of shape {} is not chunked, so it cannot be written in SWMR mode", what,
                       extent.str()));
@@ -211,7 +220,9 @@ struct QuantityWriter::State {
       swmr_active = false;
       f = detail::open_file_for_writing(file);
       dataset = checked(H5Dopen2(f.get(), path.c_str(), H5P_DEFAULT), "Reopening " + what);
-      for (const std::string& name : swmr_statistics) H5Adelete(dataset.get(), name.c_str());
+      for (const std::string& name : swmr_statistics)
+        check(H5Adelete(dataset.get(), name.c_str()),
+              "Deleting the placeholder attribute " + name + " of " + what);
     }
     for (auto& a : final_attributes()) stats_attrs.push_back(std::move(a));
     detail::write_object_attributes(dataset.get(), stats_attrs, what);
@@ -305,6 +316,15 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
   check(H5Pset_chunk_cache(dapl.get(), 521, st.options.chunk_cache_bytes, 1.0),
         "Setting the chunk cache of " + st.what);
   Hid existing = detail::open_existing_dataset_for_writing(st.f.get(), st.path, file);
+  // Outside SWMR mode the new value is staged (dataset_io_detail.hpp) and
+  // linked at the path by finish(): until then the old value and its
+  // statistics stay readable, and a failure or kill leaves them so. In SWMR
+  // mode readers follow the dataset at its path while it grows, and no
+  // object can be linked once SWMR mode is on, so it is written in place.
+  st.staged = !st.options.swmr;
+  const std::vector<std::string> statistics_names = {stat_count_attribute, stat_nan_count_attribute,
+                                                     stat_min_attribute, stat_max_attribute,
+                                                     stat_mean_attribute};
   if (existing) {
     Hid space = checked(H5Dget_space(existing.get()), "Reading the dataspace of " + st.what);
     const Shape shape = detail::dataspace_shape(space.get(), "Dataset " + st.path);
@@ -318,14 +338,44 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
     detail::check_reassigned_shape(same, extendable ? stored_extent.str() : shape_str(shape),
                                    extent.str(), st.what);
     st.stored = detail::check_reassigned_dtype(existing.get(), dtype, 0, st.what).dtype;
-    existing.close();
-    st.dataset = checked(H5Dopen2(st.f.get(), st.path.c_str(), dapl.get()), "Opening " + st.what);
     st.current = shape;
-    // Old statistics would describe data that is about to change.
-    for (const char* name : {stat_count_attribute, stat_nan_count_attribute, stat_min_attribute,
-                             stat_max_attribute, stat_mean_attribute}) {
-      detail::QuietErrors quiet;
-      if (H5Aexists(st.dataset.get(), name) > 0) H5Adelete(st.dataset.get(), name);
+    if (st.staged) {
+      // The same type, layout and filters as the old dataset; an unlimited
+      // one starts again from 0 rows (a reassigned dataset keeps only the new rows).
+      Hid ftype = checked(H5Dget_type(existing.get()), "Reading the type of " + st.what);
+      Hid dcpl = checked(H5Dget_create_plist(existing.get()),
+                         "Reading the creation properties of " + st.what);
+      if (extent.unlimited_rows) {
+        st.current[0] = 0;
+        std::vector<hsize_t> dims(st.current.begin(), st.current.end());
+        space =
+            checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxdims.data()),
+                    "Creating a dataspace of shape " + extent.str());
+      }
+      st.dataset = detail::create_staged_dataset(st.f.get(), ftype.get(), space.get(), dcpl.get(),
+                                                 dapl.get(), st.what);
+      st.replacing = true;
+      try {
+        // Old statistics would describe the old data: not copied.
+        detail::copy_attributes(existing.get(), st.dataset.get(), statistics_names, st.what);
+      } catch (...) {
+        st.close();
+        throw;
+      }
+    } else {
+      existing.close();
+      st.dataset = checked(H5Dopen2(st.f.get(), st.path.c_str(), dapl.get()), "Opening " + st.what);
+      // Old statistics would describe data that is about to change.
+      for (const std::string& name : statistics_names) {
+        htri_t exists;
+        {
+          detail::QuietErrors quiet;
+          exists = H5Aexists(st.dataset.get(), name.c_str());
+        }
+        if (exists > 0)
+          check(H5Adelete(st.dataset.get(), name.c_str()),
+                "Deleting the old attribute " + name + " of " + st.what);
+      }
     }
   } else {
     st.stored = dtype;
@@ -361,10 +411,15 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
               "Enabling deflate on " + st.what);
     }
     Hid ftype = detail::file_type(dtype);
-    Hid lcpl = detail::intermediate_groups_lcpl();
-    st.dataset = checked(H5Dcreate2(st.f.get(), st.path.c_str(), ftype.get(), space.get(),
-                                    lcpl.get(), dcpl.get(), dapl.get()),
-                         "Creating " + st.what);
+    if (st.staged) {
+      st.dataset = detail::create_staged_dataset(st.f.get(), ftype.get(), space.get(), dcpl.get(),
+                                                 dapl.get(), st.what);
+    } else {
+      Hid lcpl = detail::intermediate_groups_lcpl();
+      st.dataset = checked(H5Dcreate2(st.f.get(), st.path.c_str(), ftype.get(), space.get(),
+                                      lcpl.get(), dcpl.get(), dapl.get()),
+                           "Creating " + st.what);
+    }
     st.created = true;
     st.current = shape;
   }
@@ -473,10 +528,15 @@ QuantityMetadata QuantityWriter::finish() {
                        !st.current.empty();
     if (!exact) st.recompute_statistics();
     st.write_final_attributes();
-    st.dataset.close();
+    if (st.staged) {
+      detail::commit_staged_dataset(st.f.get(), st.dataset.get(), st.path, st.replacing, st.file,
+                                    st.what);
+      st.staged = st.created = false;  // committed: nothing left to discard
+    }
+    if (st.dataset.close() < 0) throw detail::hdf5_error("Closing " + st.what);
     detail::close_written_file(st.f, st.file);
   } catch (...) {
-    st.discard();  // a dataset this writer created is not left half-described
+    st.discard();  // the old value, if any, stays; a dataset this writer created is removed
     throw;
   }
   QuantityMetadata md = read_quantity_metadata(st.file, st.path);

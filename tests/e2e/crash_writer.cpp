@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
     Section& step = archive.data().add("steps");
     if (mode == "stream") {
       const std::string stream = "/streams/" + std::to_string(n);
-      QuantityWriter writer(archive.hdf5_file(), stream, DType::float64, Extent::unlimited());
+      QuantityWriter writer = archive.stream_dataset(stream, DType::float64, Extent::unlimited());
       const std::uint64_t block = 2048;
       for (std::uint64_t b = 0; b < 64; ++b) writer.append(Array::of(values(n, b * block, block)));
       writer.finish();
