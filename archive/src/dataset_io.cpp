@@ -1,9 +1,13 @@
 #include "h5archive/dataset_io.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <iostream>
 #include <optional>
@@ -489,6 +493,62 @@ void write_object_attributes(hid_t obj, const Attributes& attributes, const std:
   write_attributes(obj, attributes, where);
 }
 
+SpaceReservation::SpaceReservation(hid_t f) noexcept {
+  void* handle = nullptr;
+  QuietErrors quiet;
+  // The descriptor of drivers that have one (sec2 and the like); a duplicate,
+  // so that it outlives HDF5's close and needs no second open by name.
+  if (H5Fget_vfd_handle(f, H5P_DEFAULT, &handle) >= 0 && handle != nullptr)
+    fd_ = ::fcntl(*static_cast<int*>(handle), F_DUPFD_CLOEXEC, 0);
+}
+
+void SpaceReservation::reserve(std::uint64_t bytes, const fs::path& file, const std::string& what) {
+  if (fd_ < 0) return;
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return;
+  const auto end = static_cast<std::uint64_t>(st.st_size);
+  // The file-size limit (ulimit -f) bounds the file's size, which a
+  // reservation does not change: checked by hand.
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      end + bytes > limit.rlim_cur)
+    throw Error("Not enough space to write " + what + ": the file would grow past the " +
+                "process's file-size limit (ulimit -f) of " + std::to_string(limit.rlim_cur) +
+                " bytes");
+  if (end + bytes <= reserved_end_) return;
+  int status;
+  do {
+    status =
+        ::fallocate(fd_, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(end), static_cast<off_t>(bytes));
+  } while (status != 0 && errno == EINTR);
+  if (status == 0) {
+    reserved_end_ = end + bytes;
+    return;
+  }
+  if (errno != ENOSPC && errno != EDQUOT && errno != EFBIG) return;  // cannot reserve here
+  throw Error("Not enough space to write " + what + ": reserving " + std::to_string(bytes) +
+              " bytes past the end of " + file.string() + " failed: " + std::strerror(errno));
+}
+
+void SpaceReservation::release() noexcept {
+  if (fd_ < 0) return;
+  struct stat st {};
+  if (reserved_end_ > 0 && ::fstat(fd_, &st) == 0 &&
+      reserved_end_ > static_cast<std::uint64_t>(st.st_size))
+    ::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, st.st_size,
+                static_cast<off_t>(reserved_end_ - static_cast<std::uint64_t>(st.st_size)));
+  ::close(fd_);
+  fd_ = -1;
+  reserved_end_ = 0;
+}
+
+std::uint64_t bytes_to_reserve(std::uint64_t block_bytes, std::uint64_t handed_before,
+                               std::uint64_t chunk_bytes, std::uint64_t cache_bytes) {
+  std::uint64_t pending = block_bytes + std::min(handed_before, cache_bytes);
+  if (chunk_bytes > 0) pending = (pending + chunk_bytes - 1) / chunk_bytes * chunk_bytes;
+  return pending + chunk_bytes + (256u << 10);
+}
+
 Hid create_staged_dataset(hid_t f, hid_t type, hid_t space, hid_t dcpl, hid_t dapl,
                           const std::string& what) {
   return checked(H5Dcreate_anon(f, type, space, dcpl, dapl), "Creating the new value of " + what);
@@ -653,6 +713,13 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, const 
     // NOMAD's data.
   }
   WriteBuffer buffer = write_buffer(value, target.dtype, target.string_size);
+  // Variable-length strings go to the global heap: their bytes and a record each.
+  std::uint64_t value_bytes = value.size() * std::max<std::size_t>(target.string_size, 1);
+  if (!is_string(target.dtype)) value_bytes = value.size() * dtype_size(target.dtype);
+  if (target.dtype == DType::variable_string)
+    for (const auto& s : value.strings()) value_bytes += s.size() + 32;
+  detail::SpaceReservation reservation(f.get());
+  reservation.reserve(detail::bytes_to_reserve(value_bytes, 0, 0, 0), file, what);
   Hid dataset = detail::create_staged_dataset(f.get(), ftype.get(), space.get(),
                                               dcpl ? dcpl.get() : H5P_DEFAULT, H5P_DEFAULT, what);
   try {
@@ -667,10 +734,13 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, const 
     detail::discard_staged_dataset(dataset);
     detail::QuietErrors quiet;
     H5Fflush(f.get(), H5F_SCOPE_LOCAL);  // what is left to write is old metadata, in place
+    f.close();
+    reservation.release();
     throw;
   }
-  dataset.close();
+  if (dataset.close() < 0) throw detail::hdf5_error("Closing " + what);
   close_written(f, file);
+  reservation.release();
 }
 
 void write_group_attributes(const fs::path& file, const std::string& group_path,

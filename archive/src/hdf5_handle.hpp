@@ -51,13 +51,17 @@ class Hid {
     if (id_ >= 0) release_id(std::exchange(id_, H5I_INVALID_HID));
   }
   // HDF5 keeps an id whose close failed (H5I keeps the entry when the close
-  // callback fails, e.g. a file whose final flush hit a full disk: the file
-  // is torn down all the same) and closes it again in H5_term_library at
-  // exit, where that second attempt loops or crashes. So a failed close is
-  // retried once here, at once, which releases the id; the first result is
-  // the one reported, with its error stack (the caller reads it).
+  // callback fails) and closes it again in H5_term_library at exit. For a
+  // file whose final flush failed (a full disk) that second attempt loops or
+  // crashes there, while made at once it releases the id cleanly: a failed
+  // file close is retried here, and the first result is the one reported,
+  // with its error stack (the caller reads it). A failed dataset close has
+  // already freed the dataset, so any second attempt crashes: writers make
+  // sure theirs cannot fail (SpaceReservation in dataset_io_detail.hpp).
   static herr_t release_id(hid_t id) noexcept {
+    const bool file = H5Iget_type(id) == H5I_FILE;
     if (H5Idec_ref(id) >= 0) return 0;
+    if (!file) return -1;
     const hid_t stack = H5Eget_current_stack();
     if (H5Iis_valid(id) > 0) H5Idec_ref(id);
     if (stack >= 0) H5Eset_current_stack(stack);  // also closes the copy

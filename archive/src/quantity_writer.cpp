@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -89,8 +90,12 @@ struct QuantityWriter::State {
   fs::path file;
   std::string path;
   std::string what;
+  // Declared before the file and dataset: released after they are closed.
+  std::optional<detail::SpaceReservation> space;
   Hid f;
   Hid dataset;
+  std::uint64_t chunk_bytes = 0;  // 0: not chunked
+  std::uint64_t handed = 0;       // bytes handed to HDF5 so far
   DType stored = DType::float64;
   Extent extent;
   Shape current;           // the dataset's dims now
@@ -116,6 +121,16 @@ struct QuantityWriter::State {
     detail::QuietErrors quiet;
     dataset.close();
     f.close();
+    if (space) space->release();
+  }
+
+  // Before HDF5 is handed `block_bytes` more (see SpaceReservation).
+  void reserve(std::uint64_t block_bytes) {
+    if (space)
+      space->reserve(
+          detail::bytes_to_reserve(block_bytes, handed, chunk_bytes, options.chunk_cache_bytes),
+          file, what);
+    handed += block_bytes;
   }
 
   // Closes the writer, removing what it created.
@@ -134,6 +149,7 @@ struct QuantityWriter::State {
       detail::check_reassigned_dtype(dataset.get(), dtype, 0, what);  // throws its message
     const std::uint64_t n = element_count(mem_shape);
     if (n == 0) return;
+    reserve(n * dtype_size(stored));
     Block b = stored_block(data, mem_shape, dtype, stored);
     Hid mtype = detail::memory_type(stored);
     Hid file_space = checked(H5Dget_space(dataset.get()), "Reading the dataspace of " + what);
@@ -310,6 +326,7 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
           "Selecting the HDF5 1.10 file format for " + file.string());
   }
   st.f = detail::open_file_for_writing(file, fapl ? fapl.get() : H5P_DEFAULT);
+  st.space.emplace(st.f.get());
   if (st.options.swmr) st.check_swmr_format();
   Hid dapl = checked(H5Pcreate(H5P_DATASET_ACCESS), "Creating a dataset-access property list");
   // A small cache bounds HDF5's memory; w0 = 1 evicts fully written chunks first.
@@ -423,6 +440,16 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
     st.created = true;
     st.current = shape;
   }
+  {
+    Hid dcpl = checked(H5Dget_create_plist(st.dataset.get()),
+                       "Reading the creation properties of " + st.what);
+    if (H5Pget_layout(dcpl.get()) == H5D_CHUNKED) {
+      std::vector<hsize_t> dims(std::max<std::size_t>(st.current.size(), 1));
+      const int rank = H5Pget_chunk(dcpl.get(), static_cast<int>(dims.size()), dims.data());
+      st.chunk_bytes = dtype_size(st.stored);
+      for (int i = 0; i < rank; ++i) st.chunk_bytes *= dims[static_cast<std::size_t>(i)];
+    }
+  }
   st.stats = Statistics(st.stored);
   if (st.options.swmr) {
     try {
@@ -527,6 +554,7 @@ QuantityMetadata QuantityWriter::finish() {
     const bool exact = st.only_appends && (st.extent.unlimited_rows || st.rows == st.current[0]) &&
                        !st.current.empty();
     if (!exact) st.recompute_statistics();
+    st.reserve(0);  // what the chunk cache holds, and the metadata still to write
     st.write_final_attributes();
     if (st.staged) {
       detail::commit_staged_dataset(st.f.get(), st.dataset.get(), st.path, st.replacing, st.file,
@@ -535,6 +563,7 @@ QuantityMetadata QuantityWriter::finish() {
     }
     if (st.dataset.close() < 0) throw detail::hdf5_error("Closing " + st.what);
     detail::close_written_file(st.f, st.file);
+    st.space->release();
   } catch (...) {
     st.discard();  // the old value, if any, stays; a dataset this writer created is removed
     throw;
