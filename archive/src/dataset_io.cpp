@@ -263,11 +263,25 @@ Kind find(hid_t f, const std::vector<std::string>& parts) {
   return k;
 }
 
-// A link-creation plist that creates missing parents: NOMAD's "require group".
-Hid intermediate_lcpl() {
-  Hid lcpl = checked(H5Pcreate(H5P_LINK_CREATE), "Creating a link-creation property list");
-  check(H5Pset_create_intermediate_group(lcpl.get(), 1), "Enabling intermediate groups");
-  return lcpl;
+// Creates the missing groups among the first `count` parts of a path, each
+// written to the file before any link leads to it (created anonymous,
+// flushed, then linked). A writer killed in a flush can leave a link whose
+// object header never reached the file; at a fresh address that is an
+// unreadable object, but at an address freed earlier it is whatever object
+// was there before. Flushing each new header first makes every link lead to
+// a header that was written.
+void require_groups(hid_t f, const std::vector<std::string>& parts, std::size_t count,
+                    const fs::path& file) {
+  for (std::size_t n = 1; n <= count; ++n) {
+    const std::string path = join_path(parts, n);
+    const Kind k = probe(f, path, Links::stop, join_path(parts));
+    if (k == Kind::group) continue;
+    if (k != Kind::missing) incompatible(k, path, file);
+    const std::string what = "group " + path + " in " + file.string();
+    Hid group = checked(H5Gcreate_anon(f, H5P_DEFAULT, H5P_DEFAULT), "Creating " + what);
+    check(H5Fflush(f, H5F_SCOPE_LOCAL), "Flushing " + file.string());
+    check(H5Olink(group.get(), f, path.c_str(), H5P_DEFAULT, H5P_DEFAULT), "Linking " + what);
+  }
 }
 
 std::vector<std::string> nonempty_parts(const std::string& path, const char* what) {
@@ -485,8 +499,6 @@ StoredType check_reassigned_dtype(hid_t dataset, DType dtype, std::size_t string
   return target;
 }
 
-Hid intermediate_groups_lcpl() { return intermediate_lcpl(); }
-
 Shape dataspace_shape(hid_t space, const std::string& what) { return space_shape(space, what); }
 
 void write_object_attributes(hid_t obj, const Attributes& attributes, const std::string& where) {
@@ -561,9 +573,10 @@ void flush_file(hid_t f, const fs::path& file) {
 void commit_staged_dataset(hid_t f, hid_t dataset, const std::string& path, bool replacing,
                            const fs::path& file, const std::string& what) {
   flush_file(f, file);
+  const auto parts = split_path(path);
+  require_groups(f, parts, parts.size() - 1, file);
   if (replacing) check(H5Ldelete(f, path.c_str(), H5P_DEFAULT), "Unlinking the old " + what);
-  Hid lcpl = intermediate_lcpl();
-  check(H5Olink(dataset, f, path.c_str(), lcpl.get(), H5P_DEFAULT), "Linking the new " + what);
+  check(H5Olink(dataset, f, path.c_str(), H5P_DEFAULT, H5P_DEFAULT), "Linking the new " + what);
   flush_file(f, file);
 }
 
@@ -618,6 +631,7 @@ void remove_abandoned_object(const fs::path& file, const std::string& object_pat
     copied.push_back(name);
   }
   detail::copy_attributes(parent.get(), fresh.get(), {}, what);
+  flush_file(f.get(), file);  // the new group's header is written before a link leads to it
   // Swap: the old group moves aside, the new one takes its name (or the old
   // one moves back), then the old one is unlinked. One more reference keeps
   // it, and the unreadable objects HDF5 cannot delete, from being deleted:
@@ -751,9 +765,7 @@ void write_group_attributes(const fs::path& file, const std::string& group_path,
   const Kind k = probe_path(f.get(), parts, file);
   const std::string what = "group " + path + " in " + file.string();
   if (k == Kind::missing) {
-    Hid lcpl = intermediate_lcpl();
-    Hid g = checked(H5Gcreate2(f.get(), path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
-                    "Creating " + what);
+    require_groups(f.get(), parts, parts.size(), file);
   } else if (k != Kind::group) {
     incompatible(k, path, file);
   }
@@ -775,9 +787,9 @@ void write_external_link(const fs::path& file, const std::string& link_path,
     check(H5Ldelete(f.get(), path.c_str(), H5P_DEFAULT), "Deleting the old " + what);
   else if (k != Kind::missing)
     incompatible(k, path, file);
-  Hid lcpl = intermediate_lcpl();
+  require_groups(f.get(), parts, parts.size() - 1, file);
   check(H5Lcreate_external(target_file.c_str(), target_path.c_str(), f.get(), path.c_str(),
-                           lcpl.get(), H5P_DEFAULT),
+                           H5P_DEFAULT, H5P_DEFAULT),
         "Creating external " + what + " to " + target_file + "#" + target_path);
   close_written(f, file);
 }

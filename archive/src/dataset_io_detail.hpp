@@ -44,9 +44,6 @@ void check_reassigned_shape(bool same, const std::string& existing, const std::s
 StoredType check_reassigned_dtype(hid_t dataset, DType dtype, std::size_t string_size,
                                   const std::string& what);
 
-/// A link-creation property list that creates missing parent groups.
-Hid intermediate_groups_lcpl();
-
 /// The shape of a dataspace (empty for scalars).
 Shape dataspace_shape(hid_t space, const std::string& what);
 

@@ -428,15 +428,12 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
               "Enabling deflate on " + st.what);
     }
     Hid ftype = detail::file_type(dtype);
-    if (st.staged) {
-      st.dataset = detail::create_staged_dataset(st.f.get(), ftype.get(), space.get(), dcpl.get(),
-                                                 dapl.get(), st.what);
-    } else {
-      Hid lcpl = detail::intermediate_groups_lcpl();
-      st.dataset = checked(H5Dcreate2(st.f.get(), st.path.c_str(), ftype.get(), space.get(),
-                                      lcpl.get(), dcpl.get(), dapl.get()),
-                           "Creating " + st.what);
-    }
+    st.dataset = detail::create_staged_dataset(st.f.get(), ftype.get(), space.get(), dcpl.get(),
+                                               dapl.get(), st.what);
+    // SWMR readers need the dataset at its path from the start: linked now,
+    // empty, once its header is in the file.
+    if (!st.staged)
+      detail::commit_staged_dataset(st.f.get(), st.dataset.get(), st.path, false, file, st.what);
     st.created = true;
     st.current = shape;
   }
