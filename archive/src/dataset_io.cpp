@@ -2,10 +2,15 @@
 
 #include <fcntl.h>
 #include <hdf5.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <system_error>
 
 #include "dataset_io_detail.hpp"
@@ -206,7 +211,8 @@ void close_written(Hid& f, const fs::path& file) {
 
 // ---------------------------------------------------------------- objects
 
-enum class Kind { missing, group, dataset, datatype, link };
+// broken: a hard link whose object HDF5 cannot read (AbandonedObjectError).
+enum class Kind { missing, group, dataset, datatype, link, broken };
 
 const char* kind_name(Kind k) {
   switch (k) {
@@ -218,6 +224,8 @@ const char* kind_name(Kind k) {
       return "Datatype";
     case Kind::link:
       return "Soft or external link";
+    case Kind::broken:
+      return "Unreadable object";
     case Kind::missing:
       break;
   }
@@ -283,7 +291,9 @@ Kind probe(hid_t file, const std::string& path, Links links, const std::string& 
     return Kind::link;
   H5O_info2_t info;
   if (H5Oget_info_by_name3(file, path.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
-    if (links == Links::stop) return Kind::link;
+    // A hard link to an object HDF5 cannot read: what a writer killed before
+    // it flushed the new object's header leaves behind.
+    if (links == Links::stop) return Kind::broken;
     unreadable(file, path, wanted);  // the link is there, what it leads to is not readable
   }
   switch (info.type) {
@@ -297,6 +307,11 @@ Kind probe(hid_t file, const std::string& path, Links links, const std::string& 
 }
 
 [[noreturn]] void incompatible(Kind k, const std::string& path, const fs::path& file) {
+  if (k == Kind::broken)
+    throw AbandonedObjectError("Unreadable object at " + path + " in " + file.string() +
+                                   " is in the way (HDF5 cannot read what the link leads to: "
+                                   "left half-created by a writer that stopped?)",
+                               file.string(), path);
   // h5py's "require" wording, which NOMAD users see.
   throw TypeMismatchError(std::string("Incompatible object (") + kind_name(k) +
                           ") already exists at " + path + " in " + file.string());
@@ -325,11 +340,25 @@ Kind find(hid_t f, const std::vector<std::string>& parts) {
   return k;
 }
 
-// A link-creation plist that creates missing parents: NOMAD's "require group".
-Hid intermediate_lcpl() {
-  Hid lcpl = checked(H5Pcreate(H5P_LINK_CREATE), "Creating a link-creation property list");
-  check(H5Pset_create_intermediate_group(lcpl.get(), 1), "Enabling intermediate groups");
-  return lcpl;
+// Creates the missing groups among the first `count` parts of a path, each
+// written to the file before any link leads to it (created anonymous,
+// flushed, then linked). A writer killed in a flush can leave a link whose
+// object header never reached the file; at a fresh address that is an
+// unreadable object, but at an address freed earlier it is whatever object
+// was there before. Flushing each new header first makes every link lead to
+// a header that was written.
+void require_groups(hid_t f, const std::vector<std::string>& parts, std::size_t count,
+                    const fs::path& file) {
+  for (std::size_t n = 1; n <= count; ++n) {
+    const std::string path = join_path(parts, n);
+    const Kind k = probe(f, path, Links::stop, join_path(parts));
+    if (k == Kind::group) continue;
+    if (k != Kind::missing) incompatible(k, path, file);
+    const std::string what = "group " + path + " in " + file.string();
+    Hid group = checked(H5Gcreate_anon(f, H5P_DEFAULT, H5P_DEFAULT), "Creating " + what);
+    check(H5Fflush(f, H5F_SCOPE_LOCAL), "Flushing " + file.string());
+    check(H5Olink(group.get(), f, path.c_str(), H5P_DEFAULT, H5P_DEFAULT), "Linking " + what);
+  }
 }
 
 std::vector<std::string> nonempty_parts(const std::string& path, const char* what) {
@@ -558,8 +587,6 @@ StoredType check_reassigned_dtype(hid_t dataset, DType dtype, std::size_t string
   return target;
 }
 
-Hid intermediate_groups_lcpl() { return intermediate_lcpl(); }
-
 Hid open_file_for_reading(const fs::path& file, const std::string& object_path) {
   return open_for_reading(file, object_path);
 }
@@ -582,6 +609,191 @@ void write_object_attributes(hid_t obj, const Attributes& attributes, const std:
   write_attributes(obj, attributes, where);
 }
 
+SpaceReservation::SpaceReservation(hid_t f) noexcept {
+  void* handle = nullptr;
+  QuietErrors quiet;
+  // The descriptor of drivers that have one (sec2 and the like); a duplicate,
+  // so that it outlives HDF5's close and needs no second open by name.
+  if (H5Fget_vfd_handle(f, H5P_DEFAULT, &handle) >= 0 && handle != nullptr)
+    fd_ = ::fcntl(*static_cast<int*>(handle), F_DUPFD_CLOEXEC, 0);
+}
+
+void SpaceReservation::reserve(std::uint64_t bytes, const fs::path& file, const std::string& what) {
+  if (fd_ < 0) return;
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return;
+  const auto end = static_cast<std::uint64_t>(st.st_size);
+  // The file-size limit (ulimit -f) bounds the file's size, which a
+  // reservation does not change: checked by hand.
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      end + bytes > limit.rlim_cur)
+    throw Error("Not enough space to write " + what + ": the file would grow past the " +
+                "process's file-size limit (ulimit -f) of " + std::to_string(limit.rlim_cur) +
+                " bytes");
+  if (end + bytes <= reserved_end_) return;
+  int status;
+  do {
+    status =
+        ::fallocate(fd_, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(end), static_cast<off_t>(bytes));
+  } while (status != 0 && errno == EINTR);
+  if (status == 0) {
+    reserved_end_ = end + bytes;
+    return;
+  }
+  if (errno != ENOSPC && errno != EDQUOT && errno != EFBIG) return;  // cannot reserve here
+  throw Error("Not enough space to write " + what + ": reserving " + std::to_string(bytes) +
+              " bytes past the end of " + file.string() + " failed: " + std::strerror(errno));
+}
+
+void SpaceReservation::release() noexcept {
+  if (fd_ < 0) return;
+  struct stat st {};
+  if (reserved_end_ > 0 && ::fstat(fd_, &st) == 0 &&
+      reserved_end_ > static_cast<std::uint64_t>(st.st_size))
+    ::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, st.st_size,
+                static_cast<off_t>(reserved_end_ - static_cast<std::uint64_t>(st.st_size)));
+  ::close(fd_);
+  fd_ = -1;
+  reserved_end_ = 0;
+}
+
+std::uint64_t bytes_to_reserve(std::uint64_t block_bytes, std::uint64_t handed_before,
+                               std::uint64_t chunk_bytes, std::uint64_t cache_bytes) {
+  std::uint64_t pending = block_bytes + std::min(handed_before, cache_bytes);
+  if (chunk_bytes > 0) pending = (pending + chunk_bytes - 1) / chunk_bytes * chunk_bytes;
+  return pending + chunk_bytes + (256u << 10);
+}
+
+Hid create_staged_dataset(hid_t f, hid_t type, hid_t space, hid_t dcpl, hid_t dapl,
+                          const std::string& what) {
+  return checked(H5Dcreate_anon(f, type, space, dcpl, dapl), "Creating the new value of " + what);
+}
+
+void flush_file(hid_t f, const fs::path& file) {
+  check(H5Fflush(f, H5F_SCOPE_LOCAL), "Flushing " + file.string());
+}
+
+void commit_staged_dataset(hid_t f, hid_t dataset, const std::string& path, bool replacing,
+                           const fs::path& file, const std::string& what) {
+  flush_file(f, file);
+  const auto parts = split_path(path);
+  require_groups(f, parts, parts.size() - 1, file);
+  if (replacing) check(H5Ldelete(f, path.c_str(), H5P_DEFAULT), "Unlinking the old " + what);
+  check(H5Olink(dataset, f, path.c_str(), H5P_DEFAULT, H5P_DEFAULT), "Linking the new " + what);
+  flush_file(f, file);
+}
+
+void discard_staged_dataset(Hid& dataset) noexcept {
+  if (!dataset) return;
+  {
+    QuietErrors quiet;
+    hid_t dcpl = H5Dget_create_plist(dataset.get());
+    const bool chunked = dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED;
+    if (dcpl >= 0) H5Pclose(dcpl);
+    hid_t space = chunked ? H5Dget_space(dataset.get()) : H5I_INVALID_HID;
+    const int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    if (space >= 0) H5Sclose(space);
+    if (rank > 0) {
+      const std::vector<hsize_t> nothing(static_cast<std::size_t>(rank), 0);
+      H5Dset_extent(dataset.get(), nothing.data());
+    }
+  }
+  QuietErrors quiet;
+  dataset.close();
+}
+
+void remove_abandoned_object(const fs::path& file, const std::string& object_path) {
+  const auto parts = nonempty_parts(object_path, "object");
+  const std::string path = join_path(parts);
+  if (parts.size() < 2)
+    throw ValueError("Cannot remove the unreadable object " + path + " of " + file.string() +
+                     ": it is in the root group, which cannot be rebuilt without it");
+  const std::string parent_path = join_path(parts, parts.size() - 1);
+  const std::string what = "group " + parent_path + " in " + file.string();
+  Hid f = open_for_writing(file);
+  if (probe_path(f.get(), parts, file) != Kind::broken) return;  // gone or readable now
+  Hid parent = checked(H5Gopen2(f.get(), parent_path.c_str(), H5P_DEFAULT), "Opening " + what);
+  Hid gcpl =
+      checked(H5Gget_create_plist(parent.get()), "Reading the creation properties of " + what);
+  // The new group gets copies of the readable links (a hard link's object
+  // gains a reference), so that until it has taken the parent's place every
+  // object is still linked where it was: a failure on the way loses nothing.
+  Hid fresh = checked(H5Gcreate_anon(f.get(), gcpl.get(), H5P_DEFAULT), "Rebuilding " + what);
+  std::vector<std::string> names, copied;
+  auto collect = [](hid_t, const char* name, const H5L_info2_t*, void* out) -> herr_t {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    return 0;
+  };
+  check(H5Literate2(parent.get(), H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, collect, &names),
+        "Listing " + what);
+  for (const std::string& name : names) {
+    const std::string child = (parent_path == "/" ? "" : parent_path) + "/" + name;
+    if (probe(f.get(), child, Links::stop, child) == Kind::broken) continue;  // left behind
+    check(H5Lcopy(parent.get(), name.c_str(), fresh.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+          "Copying the link " + child + " into the rebuilt " + what);
+    copied.push_back(name);
+  }
+  detail::copy_attributes(parent.get(), fresh.get(), {}, what);
+  flush_file(f.get(), file);  // the new group's header is written before a link leads to it
+  // Swap: the old group moves aside, the new one takes its name (or the old
+  // one moves back), then the old one is unlinked. One more reference keeps
+  // it, and the unreadable objects HDF5 cannot delete, from being deleted:
+  // it stays in the file, unreachable.
+  const std::string aside = parent_path + ".h5archive-old-" + std::to_string(::getpid());
+  check(H5Lmove(f.get(), parent_path.c_str(), f.get(), aside.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+        "Moving the old " + what + " aside");
+  if (H5Olink(fresh.get(), f.get(), parent_path.c_str(), H5P_DEFAULT, H5P_DEFAULT) < 0) {
+    HDF5Error error = hdf5_error("Linking the rebuilt " + what);
+    H5Lmove(f.get(), aside.c_str(), f.get(), parent_path.c_str(), H5P_DEFAULT, H5P_DEFAULT);
+    throw error;
+  }
+  check(H5Oincr_refcount(parent.get()), "Detaching the old " + what);
+  check(H5Ldelete(f.get(), aside.c_str(), H5P_DEFAULT), "Unlinking the old " + what);
+  // The old group's copies of the moved links would keep their objects alive
+  // for ever: dropped (a failure here only keeps some space in use).
+  {
+    QuietErrors quiet;
+    for (const std::string& name : copied) H5Ldelete(parent.get(), name.c_str(), H5P_DEFAULT);
+  }
+  fresh.close();
+  parent.close();
+  close_written(f, file);
+}
+
+void copy_attributes(hid_t from, hid_t to, const std::vector<std::string>& skip,
+                     const std::string& what) {
+  // Names first: no exception may cross H5Aiterate's C callback.
+  std::vector<std::string> names;
+  auto collect = [](hid_t, const char* name, const H5A_info_t*, void* out) -> herr_t {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    return 0;
+  };
+  check(H5Aiterate2(from, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, collect, &names),
+        "Listing the attributes of " + what);
+  for (const std::string& name : names) {
+    if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+    const std::string where = "attribute " + name + " of " + what;
+    Hid attr = checked(H5Aopen(from, name.c_str(), H5P_DEFAULT), "Opening " + where);
+    // The attribute's own type (in memory form) reads and writes its values
+    // unchanged, variable-length strings included.
+    Hid type = checked(H5Aget_type(attr.get()), "Reading the type of " + where);
+    Hid space = checked(H5Aget_space(attr.get()), "Reading the dataspace of " + where);
+    const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+    const std::size_t size = H5Tget_size(type.get());
+    if (n < 0 || size == 0) throw hdf5_error("Reading the size of " + where);
+    std::vector<std::byte> buffer(static_cast<std::size_t>(n) * size);
+    check(H5Aread(attr.get(), type.get(), buffer.data()), "Reading " + where);
+    Hid copy(H5Acreate2(to, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
+    const bool written = copy && H5Awrite(copy.get(), type.get(), buffer.data()) >= 0;
+    // Built before H5Treclaim, which would clear HDF5's error stack.
+    std::optional<HDF5Error> error;
+    if (!written) error = hdf5_error("Copying " + where);
+    H5Treclaim(type.get(), space.get(), H5P_DEFAULT, buffer.data());  // variable-length data
+    if (error) throw *error;
+  }
+}
+
 }  // namespace detail
 
 void write_dataset(const fs::path& file, const std::string& dataset_path, const Array& value,
@@ -594,37 +806,59 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, const 
   Hid f = open_for_writing(file);
   const std::string what = "dataset " + path + " in " + file.string();
   const Kind k = probe_path(f.get(), parts, file);
-  Hid dataset;
+  // The new value goes into a staged dataset (dataset_io_detail.hpp): a
+  // failed write leaves the old value and its attributes as they were.
+  Hid ftype, space, dcpl;
+  Hid old;
   detail::StoredType target{value.dtype(), value.string_size()};
   if (k == Kind::dataset) {
     // h5py's require_dataset: same shape, safely castable dtype, stored dtype
-    // kept. Every check comes before the first write.
-    dataset = detail::open_dataset(f.get(), path, H5P_DEFAULT, file, what);
-    Hid space = checked(H5Dget_space(dataset.get()), "Reading the dataspace of " + what);
+    // and layout kept. Every check comes before the first write.
+    old = detail::open_dataset(f.get(), path, H5P_DEFAULT, file, what);
+    space = checked(H5Dget_space(old.get()), "Reading the dataspace of " + what);
     const Shape existing = space_shape(space.get(), "Dataset " + path + " in " + file.string());
     detail::check_reassigned_shape(existing == value.shape(), shape_str(existing),
                                    shape_str(value.shape()), what);
-    target =
-        detail::check_reassigned_dtype(dataset.get(), value.dtype(), value.string_size(), what);
+    target = detail::check_reassigned_dtype(old.get(), value.dtype(), value.string_size(), what);
+    ftype = checked(H5Dget_type(old.get()), "Reading the type of " + what);
+    dcpl = checked(H5Dget_create_plist(old.get()), "Reading the creation properties of " + what);
   } else if (k != Kind::missing) {
     incompatible(k, path, file);
+  } else {
+    ftype = detail::file_type(value.dtype(), value.string_size());
+    space = make_space(value.shape());
+    // Default dcpl (no dcpl): contiguous, uncompressed, as h5py creates
+    // NOMAD's data.
   }
   WriteBuffer buffer = write_buffer(value, target.dtype, target.string_size);
-  if (k == Kind::missing) {
-    Hid ftype = detail::file_type(value.dtype(), value.string_size());
-    Hid space = make_space(value.shape());
-    Hid lcpl = intermediate_lcpl();
-    // Default dcpl: contiguous, uncompressed, as h5py creates NOMAD's data.
-    dataset = checked(H5Dcreate2(f.get(), path.c_str(), ftype.get(), space.get(), lcpl.get(),
-                                 H5P_DEFAULT, H5P_DEFAULT),
-                      "Creating " + what);
+  // Variable-length strings go to the global heap: their bytes and a record each.
+  std::uint64_t value_bytes = value.size() * std::max<std::size_t>(target.string_size, 1);
+  if (!is_string(target.dtype)) value_bytes = value.size() * dtype_size(target.dtype);
+  if (target.dtype == DType::variable_string)
+    for (const auto& s : value.strings()) value_bytes += s.size() + 32;
+  detail::SpaceReservation reservation(f.get());
+  reservation.reserve(detail::bytes_to_reserve(value_bytes, 0, 0, 0), file, what);
+  Hid dataset = detail::create_staged_dataset(f.get(), ftype.get(), space.get(),
+                                              dcpl ? dcpl.get() : H5P_DEFAULT, H5P_DEFAULT, what);
+  try {
+    if (old) detail::copy_attributes(old.get(), dataset.get(), {}, what);
+    old.close();
+    if (value.size() > 0)
+      check(H5Dwrite(dataset.get(), buffer.type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data),
+            "Writing " + what);
+    write_attributes(dataset.get(), attributes, what);
+    detail::commit_staged_dataset(f.get(), dataset.get(), path, k == Kind::dataset, file, what);
+  } catch (...) {
+    detail::discard_staged_dataset(dataset);
+    detail::QuietErrors quiet;
+    H5Fflush(f.get(), H5F_SCOPE_LOCAL);  // what is left to write is old metadata, in place
+    f.close();
+    reservation.release();
+    throw;
   }
-  if (value.size() > 0)
-    check(H5Dwrite(dataset.get(), buffer.type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data),
-          "Writing " + what);
-  write_attributes(dataset.get(), attributes, what);
-  dataset.close();
+  if (dataset.close() < 0) throw detail::hdf5_error("Closing " + what);
   close_written(f, file);
+  reservation.release();
 }
 
 void write_group_attributes(const fs::path& file, const std::string& group_path,
@@ -635,9 +869,7 @@ void write_group_attributes(const fs::path& file, const std::string& group_path,
   const Kind k = probe_path(f.get(), parts, file);
   const std::string what = "group " + path + " in " + file.string();
   if (k == Kind::missing) {
-    Hid lcpl = intermediate_lcpl();
-    Hid g = checked(H5Gcreate2(f.get(), path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
-                    "Creating " + what);
+    require_groups(f.get(), parts, parts.size(), file);
   } else if (k != Kind::group) {
     incompatible(k, path, file);
   }
@@ -659,9 +891,9 @@ void write_external_link(const fs::path& file, const std::string& link_path,
     check(H5Ldelete(f.get(), path.c_str(), H5P_DEFAULT), "Deleting the old " + what);
   else if (k != Kind::missing)
     incompatible(k, path, file);
-  Hid lcpl = intermediate_lcpl();
+  require_groups(f.get(), parts, parts.size() - 1, file);
   check(H5Lcreate_external(target_file.c_str(), target_path.c_str(), f.get(), path.c_str(),
-                           lcpl.get(), H5P_DEFAULT),
+                           H5P_DEFAULT, H5P_DEFAULT),
         "Creating external " + what + " to " + target_file + "#" + target_path);
   close_written(f, file);
 }

@@ -2,19 +2,20 @@
 #include "h5archive/entry_archive.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "h5archive/errors.hpp"
 #include "hdf5_quantity.hpp"
 #include "staged_open.hpp"
+#include "temp_files.hpp"
 
 namespace h5archive {
 namespace {
@@ -49,6 +50,16 @@ std::filesystem::path EntryArchive::hdf5_file() const {
   return st.context->archive_hdf5_path(*st.metadata.upload_id, *st.metadata.entry_id);
 }
 
+QuantityWriter EntryArchive::stream_dataset(const std::string& dataset_path, DType dtype,
+                                            Extent extent, WriterOptions options) const {
+  const ArchiveState& st = detail::require_hdf5_context(*root_);
+  const std::filesystem::path file = hdf5_file();
+  std::optional<QuantityWriter> opened;
+  detail::write_over_abandoned(*st.context, *st.metadata.upload_id, *st.metadata.entry_id,
+                               [&] { opened.emplace(file, dataset_path, dtype, extent, options); });
+  return std::move(*opened);
+}
+
 void EntryArchive::save() {
   const ArchiveState& st = detail::require_hdf5_context(*root_);
   const std::string& upload = *st.metadata.upload_id;
@@ -61,64 +72,37 @@ void EntryArchive::save() {
   write_file_atomically(st.context->archive_json_path(upload, *st.metadata.entry_id), text);
 }
 
-namespace {
-
-// Temporary files `<name>.tmp-<pid>` of writers that died before renaming
-// them (SIGKILL during a save) are never read; the next save removes those
-// whose process is gone.
-void remove_stale_temporaries(const std::filesystem::path& path) {
-  const std::string prefix = path.filename().string() + ".tmp-";
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(path.parent_path(), ec)) {
-    const std::string name = e.path().filename().string();
-    if (!name.starts_with(prefix)) continue;
-    const std::string pid_text = name.substr(prefix.size());
-    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
-    const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
-    if (pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
-      std::error_code ignored;
-      std::filesystem::remove(e.path(), ignored);
-    }
-  }
-}
-
-}  // namespace
-
 void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
   // Same folder as the target, so the rename is atomic; the data reach the
   // disk before the rename, so even after a power cut the file is the old or
-  // the new version.
-  auto tmp = path;
-  tmp += fmt::format(".tmp-{}", ::getpid());
+  // the new version. The temporary is created exclusively (temp_files.hpp).
+  detail::TemporaryFile tmp = detail::create_temporary_beside(path);
   const auto fail = [&](const std::string& what) {
     const std::string reason = std::strerror(errno);
+    if (tmp.fd >= 0) ::close(tmp.fd);
     std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    throw Error(fmt::format("Cannot {} {}: {}", what, tmp.string(), reason));
+    std::filesystem::remove(tmp.path, ignored);
+    throw Error(fmt::format("Cannot {} {}: {}", what, tmp.path.string(), reason));
   };
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("create");
   for (std::size_t done = 0; done < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    const ssize_t n = ::write(tmp.fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      fail("write");
-    }
+    if (n == 0) errno = ENOSPC;
+    if (n <= 0) fail("write");
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    fail("flush");
-  }
+  // Readers get the mode an ordinary file would have, not the temporary's 0600.
+  if (!detail::set_new_file_mode(tmp.fd)) fail("set the mode of");
+  if (::fsync(tmp.fd) != 0) fail("flush");
+  const int fd = std::exchange(tmp.fd, -1);
   if (::close(fd) != 0) fail("close");
   std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
+  std::filesystem::rename(tmp.path, path, ec);
   if (ec) {
     std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
+    std::filesystem::remove(tmp.path, ignored);
     throw Error(
-        fmt::format("Cannot rename {} to {}: {}", tmp.string(), path.string(), ec.message()));
+        fmt::format("Cannot rename {} to {}: {}", tmp.path.string(), path.string(), ec.message()));
   }
   // The rename itself is made durable by syncing the folder (best effort).
   if (const int dir = ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(),
@@ -127,7 +111,7 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
     ::fsync(dir);
     ::close(dir);
   }
-  remove_stale_temporaries(path);
+  detail::remove_stale_temporaries(path);
 }
 
 EntryArchive EntryArchive::load(const StagingArea& area, std::shared_ptr<const SectionDef> data_def,

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -157,7 +158,11 @@ QuantityMetadata put_quantity(const StagingArea& area, std::string_view upload,
                                  area.archive_json_path(upload, entry).string(), archive_path,
                                  it->dump()));
   fs::create_directories(area.archive_dir(upload));
-  QuantityWriter writer(area.archive_hdf5_path(upload, entry), path, dtype, extent, options);
+  std::optional<QuantityWriter> opened;
+  detail::write_over_abandoned(area, upload, entry, [&] {
+    opened.emplace(area.archive_hdf5_path(upload, entry), path, dtype, extent, options);
+  });
+  QuantityWriter& writer = *opened;
   QuantityMetadata md;
   try {
     source(writer);
@@ -181,7 +186,9 @@ void link_quantity(const StagingArea& area, std::string_view upload, std::string
   const Resolved target = area.resolve(reference, upload);
   dataset_info(target.file, target.dataset);  // must exist: NotFoundError names it
   fs::create_directories(area.archive_dir(upload));
-  detail::link_resolved(area.archive_hdf5_path(upload, entry), join(parts, parts.size()), target);
+  detail::write_over_abandoned(area, upload, entry, [&] {
+    detail::link_resolved(area.archive_hdf5_path(upload, entry), join(parts, parts.size()), target);
+  });
   parent[parts.back()] = std::string(reference);
   if (auto it = parent.find("m_hdf5"); it != parent.end() && it->is_object()) {
     it->erase(parts.back());

@@ -39,18 +39,33 @@ class Hid {
   /// Gives up ownership without closing.
   hid_t release() noexcept { return std::exchange(id_, H5I_INVALID_HID); }
   /// Drops the reference, returning H5Idec_ref's result (negative on failure,
-  /// e.g. when a file's final flush fails).
+  /// e.g. when a file's final flush fails). The id is released either way
+  /// (see release_id).
   herr_t close() noexcept {
     if (id_ < 0) return 0;
-    herr_t status = H5Idec_ref(id_) < 0 ? -1 : 0;
-    id_ = H5I_INVALID_HID;
-    return status;
+    return release_id(std::exchange(id_, H5I_INVALID_HID));
   }
 
  private:
   void reset() noexcept {
-    if (id_ >= 0) H5Idec_ref(id_);
-    id_ = H5I_INVALID_HID;
+    if (id_ >= 0) release_id(std::exchange(id_, H5I_INVALID_HID));
+  }
+  // HDF5 keeps an id whose close failed (H5I keeps the entry when the close
+  // callback fails) and closes it again in H5_term_library at exit. For a
+  // file whose final flush failed (a full disk) that second attempt loops or
+  // crashes there, while made at once it releases the id cleanly: a failed
+  // file close is retried here, and the first result is the one reported,
+  // with its error stack (the caller reads it). A failed dataset close has
+  // already freed the dataset, so any second attempt crashes: writers make
+  // sure theirs cannot fail (SpaceReservation in dataset_io_detail.hpp).
+  static herr_t release_id(hid_t id) noexcept {
+    const bool file = H5Iget_type(id) == H5I_FILE;
+    if (H5Idec_ref(id) >= 0) return 0;
+    if (!file) return -1;
+    const hid_t stack = H5Eget_current_stack();
+    if (H5Iis_valid(id) > 0) H5Idec_ref(id);
+    if (stack >= 0) H5Eset_current_stack(stack);  // also closes the copy
+    return -1;
   }
   hid_t id_ = H5I_INVALID_HID;
 };

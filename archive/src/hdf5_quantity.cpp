@@ -1,9 +1,13 @@
 // Writing a section's HDF5 quantities into the entry's archive HDF5 file.
 #include "hdf5_quantity.hpp"
 
+#include <iostream>
+
 #include <fmt/format.h>
 
+#include "dataset_io_detail.hpp"
 #include "h5archive/entry_archive.hpp"
+#include "h5archive/entry_files.hpp"
 #include "h5archive/errors.hpp"
 #include "h5archive/reference.hpp"
 #include "h5archive/section.hpp"
@@ -79,7 +83,8 @@ std::string write_quantity(const Section& section, const QuantityDef& quantity, 
   Statistics statistics(value.dtype());
   statistics.update(value);
   for (auto& a : statistics_attributes(statistics)) attributes.push_back(std::move(a));
-  write_dataset(file, hdf5_path(path), value, attributes);
+  write_over_abandoned(*st.context, upload, entry,
+                       [&] { write_dataset(file, hdf5_path(path), value, attributes); });
   if (metadata != nullptr) *metadata = read_quantity_metadata(file, hdf5_path(path));
   if (section.def().h5web()) {
     write_group_attributes(file, hdf5_path(section.path()),
@@ -105,7 +110,9 @@ void link_reference(const Section& section, const QuantityDef& quantity,
   const std::string& upload = *st->metadata.upload_id;
   auto file = st->context->archive_hdf5_path(upload, *st->metadata.entry_id);
   Resolved target = st->context->resolve(reference, upload);
-  link_resolved(file, hdf5_path(section.quantity_path(quantity.name())), target);
+  write_over_abandoned(*st->context, upload, *st->metadata.entry_id, [&] {
+    link_resolved(file, hdf5_path(section.quantity_path(quantity.name())), target);
+  });
 }
 
 void link_resolved(const std::filesystem::path& file, const std::string& link_path,
@@ -118,6 +125,72 @@ void link_resolved(const std::filesystem::path& file, const std::string& link_pa
   }
   write_external_link(file, link_path, relative_file_name(target.file, file.parent_path()),
                       target_path);
+}
+
+namespace {
+
+// "/a/b" for "a//b/" (the root is "/"), to compare object paths.
+std::string object_path_of(std::string_view path) {
+  std::string out = hdf5_path(path);
+  while (out.size() > 1 && out.ends_with('/')) out.pop_back();
+  return out;
+}
+
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
+  namespace fs = std::filesystem;
+  std::error_code ec1, ec2;
+  const fs::path ca = fs::weakly_canonical(fs::absolute(a), ec1);
+  const fs::path cb = fs::weakly_canonical(fs::absolute(b), ec2);
+  return ec1 || ec2 ? a.lexically_normal() == b.lexically_normal() : ca == cb;
+}
+
+}  // namespace
+
+bool committed_reference_to(const StagingArea& area, std::string_view upload,
+                            const std::filesystem::path& file, const std::string& object_path) {
+  const std::string object = object_path_of(object_path);
+  try {
+    for (const std::string& entry : entry_files::list_entries(area, upload)) {
+      for (const auto& found : entry_files::list_references(area, upload, entry)) {
+        Resolved r;
+        try {
+          r = area.resolve(found.reference, upload);
+        } catch (const Error&) {
+          continue;  // a reference that leads nowhere refers to nothing here
+        }
+        const std::string target = object_path_of(r.dataset);
+        const bool at_or_under = target == object ||
+                                 (target.starts_with(object) && target[object.size()] == '/') ||
+                                 object == "/";
+        if (at_or_under && same_file(r.file, file)) return true;
+      }
+    }
+  } catch (const Error&) {
+    return true;  // an archive that cannot be read: nobody can tell
+  }
+  return false;
+}
+
+void write_over_abandoned(const StagingArea& area, std::string_view upload, std::string_view entry,
+                          const std::function<void()>& write) {
+  const std::filesystem::path file = area.archive_hdf5_path(upload, entry);
+  // Each pass removes one object; a bound keeps a file that keeps failing
+  // the same way from looping.
+  for (int removed = 0;; ++removed) {
+    try {
+      write();
+      return;
+    } catch (const AbandonedObjectError& e) {
+      if (removed >= 16 || !same_file(e.file(), file) ||
+          committed_reference_to(area, upload, file, e.object_path()))
+        throw;
+      remove_abandoned_object(file, e.object_path());
+      std::cerr << "h5archive: note: removed " << e.object_path() << " from " << file.string()
+                << ": a writer that stopped before finishing left it half-created (HDF5 cannot "
+                   "read it), and no committed archive of upload "
+                << upload << " refers to it\n";
+    }
+  }
 }
 
 }  // namespace h5archive::detail

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "h5archive/array.hpp"
 #include "h5archive/dataset_io.hpp"
@@ -58,6 +60,25 @@ void link_reference(const Section& section, const QuantityDef& quantity,
 /// the schema-less entry editing of entry_files.
 void link_resolved(const std::filesystem::path& file, const std::string& link_path,
                    const Resolved& target);
+
+/// True if a committed (saved) archive JSON of `upload` holds a reference
+/// that resolves to the object at `object_path` of HDF5 file `file`, or to
+/// something under it. Also true when an archive of the upload cannot be
+/// read: then nobody can tell, and nothing may be removed.
+bool committed_reference_to(const StagingArea& area, std::string_view upload,
+                            const std::filesystem::path& file, const std::string& object_path);
+
+/// Runs `write`, a writer at a quantity's path in `entry`'s archive HDF5
+/// file. If it meets an object left half-created by a writer that was killed
+/// (AbandonedObjectError) in that file, and no committed archive of the
+/// upload refers to it (committed_reference_to), the object is removed
+/// (remove_abandoned_object), a note saying so goes to standard error, and
+/// `write` runs again. A committed object is never removed: its error is
+/// thrown. Quantities are committed by saving the archive JSON, which
+/// happens only after their HDF5 writes have been closed (flushed), so an
+/// object a committed reference names was complete when it was saved.
+void write_over_abandoned(const StagingArea& area, std::string_view upload, std::string_view entry,
+                          const std::function<void()>& write);
 
 /// `target` relative to folder `from` (both made absolute and canonical as
 /// far as they exist), in generic form: "../raw/external.h5".

@@ -3,6 +3,8 @@
 // spaces to a multiple of 64 bytes, then the raw elements.
 #include "h5archive/npy.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <bit>
 #include <cerrno>
@@ -12,6 +14,7 @@
 #include <utility>
 
 #include "h5archive/checked_size.hpp"
+#include "temp_files.hpp"
 
 namespace h5archive {
 namespace {
@@ -478,22 +481,65 @@ std::size_t longest_code_points(const Array& value, const std::string& what) {
   return longest;
 }
 
-// Writes `bytes` after `header` to `<path>.partial`, then renames it.
+// The data of a .npy file go to a temporary beside it, created exclusively
+// (temp_files.hpp), which close renames onto the file: readers never see a
+// part, and a planted file or link at the temporary's name is never written.
+std::FILE* open_partial(const fs::path& path, fs::path& partial) {
+  detail::TemporaryFile tmp;
+  try {
+    tmp = detail::create_temporary_beside(path);
+  } catch (const Error& e) {
+    throw NotFoundError(e.what());
+  }
+  partial = tmp.path;
+  std::FILE* f = ::fdopen(tmp.fd, "wb");
+  if (f == nullptr) {
+    const std::string reason = std::strerror(errno);
+    ::close(tmp.fd);
+    std::error_code ec;
+    fs::remove(partial, ec);
+    throw ValueError("Cannot open " + partial.string() + ": " + reason);
+  }
+  return f;
+}
+
+// Closes the partial file and renames it onto `path`; removes it on failure.
+void commit_partial(std::FILE* f, const fs::path& partial, const fs::path& path) {
+  const bool mode_set = detail::set_new_file_mode(::fileno(f));
+  const bool flushed = std::fflush(f) == 0;
+  const int flush_errno = errno;
+  const bool closed = std::fclose(f) == 0;
+  std::error_code ec;
+  if (!mode_set || !flushed || !closed) {
+    const std::string reason = std::strerror(!flushed ? flush_errno : errno);
+    fs::remove(partial, ec);
+    throw ValueError("Closing " + partial.string() + " failed: " + reason);
+  }
+  fs::rename(partial, path, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(partial, ignored);
+    throw ValueError("Cannot rename " + partial.string() + " to " + quoted(path) + ": " +
+                     ec.message());
+  }
+  detail::remove_stale_temporaries(path);
+}
+
+// Writes `bytes` after `header` to a partial file, then renames it.
 void write_whole_file(const fs::path& path, const std::string& header, const void* bytes,
                       std::size_t size) {
-  fs::path partial = path;
-  partial += ".partial";
-  FilePtr f(std::fopen(partial.c_str(), "wb"));
-  if (!f) throw NotFoundError("Cannot create " + partial.string() + ": " + std::strerror(errno));
-  const bool written = std::fwrite(header.data(), 1, header.size(), f.get()) == header.size() &&
-                       (size == 0 || std::fwrite(bytes, 1, size, f.get()) == size);
-  const bool closed = std::fclose(f.release()) == 0;
-  std::error_code ec;
-  if (written && closed) fs::rename(partial, path, ec);
-  if (!written || !closed || ec) {
+  fs::path partial;
+  std::FILE* f = open_partial(path, partial);
+  const bool written = std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
+                       (size == 0 || std::fwrite(bytes, 1, size, f) == size);
+  if (!written) {
+    const std::string reason = std::strerror(errno);
+    std::fclose(f);
+    std::error_code ec;
     fs::remove(partial, ec);
-    throw ValueError("Writing " + path.string() + " failed");
+    throw ValueError("Writing " + partial.string() + " failed: " + reason);
   }
+  commit_partial(f, partial, path);
 }
 
 void write_scalar_npy(const fs::path& path, const Array& value, DType dtype, std::size_t size) {
@@ -633,12 +679,15 @@ NpyWriter::NpyWriter(const fs::path& path, DType dtype, Shape row_shape, std::si
   if (!folder.empty() && !fs::is_directory(folder, ec))
     throw NotFoundError("Cannot create " + quoted(path) + ": folder " + folder.string() +
                         " does not exist");
-  partial_ = path;
-  partial_ += ".partial";
-  file_ = std::fopen(partial_.c_str(), "wb");
-  if (file_ == nullptr)
-    throw NotFoundError("Cannot create " + partial_.string() + ": " + std::strerror(errno));
-  write_header();
+  file_ = open_partial(path, partial_);
+  try {
+    write_header();
+  } catch (...) {
+    std::fclose(std::exchange(file_, nullptr));
+    std::error_code ec;
+    fs::remove(partial_, ec);
+    throw;
+  }
 }
 
 NpyWriter::~NpyWriter() {
@@ -721,20 +770,15 @@ void NpyWriter::append_raw(const void* data, std::uint64_t n_rows) {
 
 void NpyWriter::close() {
   if (file_ == nullptr) return;
-  write_header();
-  std::FILE* f = std::exchange(file_, nullptr);
-  if (std::fclose(f) != 0) {
+  try {
+    write_header();
+  } catch (...) {
+    std::fclose(std::exchange(file_, nullptr));
     std::error_code ec;
     fs::remove(partial_, ec);
-    throw ValueError("Closing " + partial_.string() + " failed: " + std::strerror(errno));
+    throw;
   }
-  std::error_code ec;
-  fs::rename(partial_, path_, ec);
-  if (ec) {
-    fs::remove(partial_, ec);
-    throw ValueError("Cannot rename " + partial_.string() + " to " + quoted(path_) + ": " +
-                     ec.message());
-  }
+  commit_partial(std::exchange(file_, nullptr), partial_, path_);
 }
 
 }  // namespace h5archive

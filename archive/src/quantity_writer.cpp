@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -91,13 +92,19 @@ struct QuantityWriter::State {
   fs::path file;
   std::string path;
   std::string what;
+  // Declared before the file and dataset: released after they are closed.
+  std::optional<detail::SpaceReservation> space;
   Hid f;
   Hid dataset;
+  std::uint64_t chunk_bytes = 0;  // 0: not chunked
+  std::uint64_t handed = 0;       // bytes handed to HDF5 so far
   DType stored = DType::float64;
   Extent extent;
   Shape current;           // the dataset's dims now
   std::uint64_t rows = 0;  // append cursor
-  bool created = false;
+  bool created = false;    // SWMR: this writer created the dataset at `path`
+  bool staged = false;     // the dataset is a staged one (dataset_io_detail.hpp)
+  bool replacing = false;  // staged, and an old dataset at `path` is replaced by finish()
   bool only_appends = true;
   bool swmr_active = false;
   std::vector<std::string> swmr_statistics;  // placeholder attributes written
@@ -105,19 +112,37 @@ struct QuantityWriter::State {
   WriterOptions options;
   std::function<void(const QuantityMetadata&)> callback;
 
+  // Closes the writer without finishing: a staged value is dropped (the old
+  // one stays as it was); in SWMR mode the rows written stay.
   void close() noexcept {
+    if (staged) {
+      detail::discard_staged_dataset(dataset);
+      detail::QuietErrors quiet;
+      if (f) H5Fflush(f.get(), H5F_SCOPE_LOCAL);  // only old metadata is left to write
+    }
+    detail::QuietErrors quiet;
     dataset.close();
     f.close();
+    if (space) space->release();
   }
 
-  // Closes the writer, removing the dataset if this writer created it.
+  // Before HDF5 is handed `block_bytes` more (see SpaceReservation).
+  void reserve(std::uint64_t block_bytes) {
+    if (space)
+      space->reserve(
+          detail::bytes_to_reserve(block_bytes, handed, chunk_bytes, options.chunk_cache_bytes),
+          file, what);
+    handed += block_bytes;
+  }
+
+  // Closes the writer, removing what it created.
   void discard() noexcept {
-    dataset.close();
-    if (created && f) {
+    if (!staged && created && f) {
+      dataset.close();
       detail::QuietErrors quiet;
       H5Ldelete(f.get(), path.c_str(), H5P_DEFAULT);
     }
-    f.close();
+    close();
   }
 
   void write_block(const void* data, const Shape& mem_shape, DType dtype,
@@ -126,6 +151,7 @@ struct QuantityWriter::State {
       detail::check_reassigned_dtype(dataset.get(), dtype, 0, what);  // throws its message
     const std::uint64_t n = element_count(mem_shape);
     if (n == 0) return;
+    reserve(n * dtype_size(stored));
     Block b = stored_block(data, mem_shape, dtype, stored);
     Hid mtype = detail::memory_type(stored);
     Hid file_space = checked(H5Dget_space(dataset.get()), "Reading the dataspace of " + what);
@@ -162,10 +188,9 @@ struct QuantityWriter::State {
   // units and extra ones with their final values, statistics as placeholders
   // of their final types, overwritten in place by finish().
   void start_swmr() {
-    hid_t plist = H5Dget_create_plist(dataset.get());
-    const bool chunked = plist >= 0 && H5Pget_layout(plist) == H5D_CHUNKED;
-    if (plist >= 0) H5Pclose(plist);
-    if (!chunked)
+    Hid plist =
+        checked(H5Dget_create_plist(dataset.get()), "Reading the creation properties of " + what);
+    if (H5Pget_layout(plist.get()) != H5D_CHUNKED)
       throw ValueError(
           fmt::format("{} of shape {} is not chunked, so it cannot be written in SWMR mode", what,
                       extent.str()));
@@ -213,7 +238,9 @@ struct QuantityWriter::State {
       swmr_active = false;
       f = detail::open_file_for_writing(file);
       dataset = detail::open_dataset(f.get(), path, H5P_DEFAULT, file, what);
-      for (const std::string& name : swmr_statistics) H5Adelete(dataset.get(), name.c_str());
+      for (const std::string& name : swmr_statistics)
+        check(H5Adelete(dataset.get(), name.c_str()),
+              "Deleting the placeholder attribute " + name + " of " + what);
     }
     for (auto& a : final_attributes()) stats_attrs.push_back(std::move(a));
     detail::write_object_attributes(dataset.get(), stats_attrs, what);
@@ -303,12 +330,22 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
           "Selecting the HDF5 1.10 file format for " + file.string());
   }
   st.f = detail::open_file_for_writing(file, fapl ? fapl.get() : H5P_DEFAULT);
+  st.space.emplace(st.f.get());
   if (st.options.swmr) st.check_swmr_format();
   Hid dapl = checked(H5Pcreate(H5P_DATASET_ACCESS), "Creating a dataset-access property list");
   // A small cache bounds HDF5's memory; w0 = 1 evicts fully written chunks first.
   check(H5Pset_chunk_cache(dapl.get(), 521, st.options.chunk_cache_bytes, 1.0),
         "Setting the chunk cache of " + st.what);
   Hid existing = detail::open_existing_dataset_for_writing(st.f.get(), st.path, file);
+  // Outside SWMR mode the new value is staged (dataset_io_detail.hpp) and
+  // linked at the path by finish(): until then the old value and its
+  // statistics stay readable, and a failure or kill leaves them so. In SWMR
+  // mode readers follow the dataset at its path while it grows, and no
+  // object can be linked once SWMR mode is on, so it is written in place.
+  st.staged = !st.options.swmr;
+  const std::vector<std::string> statistics_names = {stat_count_attribute, stat_nan_count_attribute,
+                                                     stat_min_attribute, stat_max_attribute,
+                                                     stat_mean_attribute};
   if (existing) {
     Hid space = checked(H5Dget_space(existing.get()), "Reading the dataspace of " + st.what);
     const Shape shape = detail::dataspace_shape(space.get(), "Dataset " + st.path);
@@ -322,14 +359,44 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
     detail::check_reassigned_shape(same, extendable ? stored_extent.str() : shape_str(shape),
                                    extent.str(), st.what);
     st.stored = detail::check_reassigned_dtype(existing.get(), dtype, 0, st.what).dtype;
-    existing.close();
-    st.dataset = detail::open_dataset(st.f.get(), st.path, dapl.get(), file, st.what);
     st.current = shape;
-    // Old statistics would describe data that is about to change.
-    for (const char* name : {stat_count_attribute, stat_nan_count_attribute, stat_min_attribute,
-                             stat_max_attribute, stat_mean_attribute}) {
-      detail::QuietErrors quiet;
-      if (H5Aexists(st.dataset.get(), name) > 0) H5Adelete(st.dataset.get(), name);
+    if (st.staged) {
+      // The same type, layout and filters as the old dataset; an unlimited
+      // one starts again from 0 rows (a reassigned dataset keeps only the new rows).
+      Hid ftype = checked(H5Dget_type(existing.get()), "Reading the type of " + st.what);
+      Hid dcpl = checked(H5Dget_create_plist(existing.get()),
+                         "Reading the creation properties of " + st.what);
+      if (extent.unlimited_rows) {
+        st.current[0] = 0;
+        std::vector<hsize_t> dims(st.current.begin(), st.current.end());
+        space =
+            checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxdims.data()),
+                    "Creating a dataspace of shape " + extent.str());
+      }
+      st.dataset = detail::create_staged_dataset(st.f.get(), ftype.get(), space.get(), dcpl.get(),
+                                                 dapl.get(), st.what);
+      st.replacing = true;
+      try {
+        // Old statistics would describe the old data: not copied.
+        detail::copy_attributes(existing.get(), st.dataset.get(), statistics_names, st.what);
+      } catch (...) {
+        st.close();
+        throw;
+      }
+    } else {
+      existing.close();
+      st.dataset = detail::open_dataset(st.f.get(), st.path, dapl.get(), file, st.what);
+      // Old statistics would describe data that is about to change.
+      for (const std::string& name : statistics_names) {
+        htri_t exists;
+        {
+          detail::QuietErrors quiet;
+          exists = H5Aexists(st.dataset.get(), name.c_str());
+        }
+        if (exists > 0)
+          check(H5Adelete(st.dataset.get(), name.c_str()),
+                "Deleting the old attribute " + name + " of " + st.what);
+      }
     }
   } else {
     st.stored = dtype;
@@ -365,12 +432,24 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
               "Enabling deflate on " + st.what);
     }
     Hid ftype = detail::file_type(dtype);
-    Hid lcpl = detail::intermediate_groups_lcpl();
-    st.dataset = checked(H5Dcreate2(st.f.get(), st.path.c_str(), ftype.get(), space.get(),
-                                    lcpl.get(), dcpl.get(), dapl.get()),
-                         "Creating " + st.what);
+    st.dataset = detail::create_staged_dataset(st.f.get(), ftype.get(), space.get(), dcpl.get(),
+                                               dapl.get(), st.what);
+    // SWMR readers need the dataset at its path from the start: linked now,
+    // empty, once its header is in the file.
+    if (!st.staged)
+      detail::commit_staged_dataset(st.f.get(), st.dataset.get(), st.path, false, file, st.what);
     st.created = true;
     st.current = shape;
+  }
+  {
+    Hid dcpl = checked(H5Dget_create_plist(st.dataset.get()),
+                       "Reading the creation properties of " + st.what);
+    if (H5Pget_layout(dcpl.get()) == H5D_CHUNKED) {
+      std::vector<hsize_t> dims(std::max<std::size_t>(st.current.size(), 1));
+      const int rank = H5Pget_chunk(dcpl.get(), static_cast<int>(dims.size()), dims.data());
+      st.chunk_bytes = dtype_size(st.stored);
+      for (int i = 0; i < rank; ++i) st.chunk_bytes *= dims[static_cast<std::size_t>(i)];
+    }
   }
   st.stats = Statistics(st.stored);
   if (st.options.swmr) {
@@ -478,11 +557,18 @@ QuantityMetadata QuantityWriter::finish() {
     const bool exact = st.only_appends && (st.extent.unlimited_rows || st.rows == st.current[0]) &&
                        !st.current.empty();
     if (!exact) st.recompute_statistics();
+    st.reserve(0);  // what the chunk cache holds, and the metadata still to write
     st.write_final_attributes();
-    st.dataset.close();
+    if (st.staged) {
+      detail::commit_staged_dataset(st.f.get(), st.dataset.get(), st.path, st.replacing, st.file,
+                                    st.what);
+      st.staged = st.created = false;  // committed: nothing left to discard
+    }
+    if (st.dataset.close() < 0) throw detail::hdf5_error("Closing " + st.what);
     detail::close_written_file(st.f, st.file);
+    st.space->release();
   } catch (...) {
-    st.discard();  // a dataset this writer created is not left half-described
+    st.discard();  // the old value, if any, stays; a dataset this writer created is removed
     throw;
   }
   QuantityMetadata md = read_quantity_metadata(st.file, st.path);

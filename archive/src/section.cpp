@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -263,8 +264,11 @@ QuantityWriter Section::stream(std::string_view name, DType dtype, Extent extent
   const std::string& entry = *st.metadata.entry_id;
   auto file = st.context->archive_hdf5_path(upload, entry);
   const std::string path = quantity_path(name);
-  QuantityWriter writer(file, detail::hdf5_path(path), dtype, std::move(extent),
-                        std::move(options));
+  std::optional<QuantityWriter> opened;
+  detail::write_over_abandoned(*st.context, upload, entry, [&] {
+    opened.emplace(file, detail::hdf5_path(path), dtype, extent, options);
+  });
+  QuantityWriter writer = std::move(*opened);
   std::string reference = Reference::archive(upload, entry, path).str();
   writer.on_finish([this, file, quantity = q.name(), reference](const QuantityMetadata& md) {
     if (def_->h5web()) {

@@ -73,6 +73,21 @@ def test_ls_info_get(root):
         r = run("--root", root, "get", entry + "#/data/value", "--slice", "2:", "-o", out)
         check(r.returncode == 0, f"get -o FILE exits 0: {r.stderr}")
         check(np.array_equal(np.load(out), np.eye(5)[2:]), "get -o writes .npy of the slice")
+        check(not [n for n in os.listdir(tmp) if ".tmp-" in n], "get -o leaves no temporary")
+        # .npy to standard output goes through a private mkdtemp folder in
+        # $TMPDIR (never a predictable /tmp name), removed afterwards.
+        private_tmp = os.path.join(tmp, "tmpdir")
+        os.makedirs(private_tmp)
+        env = dict(os.environ, TMPDIR=private_tmp)
+        r = subprocess.run([CLI, "--root", root, "get", entry + "#/data/value", "--format", "npy"],
+                           capture_output=True, env=env)
+        check(r.returncode == 0, f"get --format npy to a pipe exits 0: {r.stderr}")
+        with open(os.path.join(tmp, "piped.npy"), "wb") as f:
+            f.write(r.stdout)
+        check(np.array_equal(np.load(os.path.join(tmp, "piped.npy")), np.eye(5)),
+              "get --format npy to a pipe writes the .npy")
+        check(os.listdir(private_tmp) == [], f"get to a pipe leaves nothing in TMPDIR: "
+              f"{os.listdir(private_tmp)}")
     r = run("--root", root, "get", entry + "#/data/value", "--slice", "0:2, 7")
     check(r.returncode == 1 and "7" in r.stderr, f"out-of-range slice exits 1 naming it: {r.stderr}")
     r = run("--root", root, "get", entry + "#/data/value", "--slice", "a:b")

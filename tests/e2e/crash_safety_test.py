@@ -76,9 +76,22 @@ def dataset_of(mode, entry, n):
     return f"/streams/{n}" if mode == "stream" else f"/data/steps/{n}/value"
 
 
-def check_entry(root, mode, entry, last, trial):
+def saved_steps(root, entry):
+    """How many steps the saved archive JSON of `entry` holds (0 if none)."""
+    try:
+        with open(os.path.join(archive_dir(root), entry + ".json")) as f:
+            return len(json.load(f)["data"]["steps"])
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
+def check_entry(root, mode, entry, last, trial, saved_before=0):
     """Checks the JSON and the HDF5 file of `entry` against `last` committed
-    steps; returns 'old' or 'new' (which complete version the JSON is)."""
+    steps; returns 'old' or 'new' (which complete version the JSON is).
+    After the last logged commit at most one more save can have happened; a
+    writer that logged nothing saved at most once more than the JSON it
+    started from (`saved_before` steps), which may itself hold a step saved
+    but not logged before an earlier kill."""
     where = f"trial {trial} ({mode})"
     json_path = os.path.join(archive_dir(root), entry + ".json")
     if last < 0 and not os.path.exists(json_path):
@@ -92,8 +105,9 @@ def check_entry(root, mode, entry, last, trial):
     steps = archive.get("data", {}).get("steps", [])
     check(archive["metadata"] == {"upload_id": "crash", "entry_id": entry, "mainfile": "crash.txt"},
           f"{where}: metadata changed: {archive['metadata']}")
-    check(len(steps) in (last + 1, last + 2),
-          f"{where}: the JSON has {len(steps)} steps, but {last + 1} were committed")
+    check(last + 1 <= len(steps) <= max(last + 2, saved_before + 1),
+          f"{where}: the JSON has {len(steps)} steps, but {last + 1} were committed (and "
+          f"{saved_before} saved before)")
     for n, step in enumerate(steps):
         ref = f"/uploads/crash/archive/{entry}#{dataset_of(mode, entry, n)}"
         check(step.get("value") == ref, f"{where}: step {n} value {step.get('value')!r} != {ref!r}")
@@ -124,6 +138,55 @@ def read_through_connector(root, entry, dataset):
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True).stdout
 
 
+def half_created_case(root):
+    """A writer killed after the link of its new dataset reached the file but
+    before the dataset's object header did leaves an object at the path that
+    HDF5 cannot read, and cannot delete. The library's writers no longer leave
+    one (a new value is linked only once it is flushed), but files written
+    before, or a kill in that last instant, still can: one is planted here by
+    hand at the next step's /streams/<n>, which no committed archive refers
+    to, every run. The restarted writer must remove it, say so on standard
+    error, and commit that step."""
+    entry = "e_stream"
+    log = os.path.join(TMP, "log.stream")
+    # The step the writer adds next: the saved archive's count (a kill may
+    # have come after the save of step c + 1 but before "commit c + 1").
+    n = saved_steps(root, entry)
+    path = dataset_of("stream", entry, n)
+    h5_path = os.path.join(archive_dir(root), entry + ".h5")
+    address = None
+    with h5py.File(h5_path, "a") as f:
+        try:
+            if path in f:  # a killed writer had finished it, but not saved the archive
+                del f[path]
+            address = h5py.h5o.get_info(f.create_dataset(path, data=np.zeros(3)).id).addr
+        except (KeyError, OSError, ValueError):
+            pass  # a kill left one already: HDF5 can neither read nor delete it
+    if address is not None:
+        with open(h5_path, "r+b") as f:  # the object header never written: zeros
+            f.seek(address)
+            f.write(bytes(16))
+    with h5py.File(h5_path, "r") as f:
+        try:
+            f[path]
+            check(False, f"half-created case: the planted {path} is still readable")
+        except (KeyError, OSError):
+            pass
+    writer = subprocess.Popen([WRITER, root, log, "stream", entry], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while committed(log) < n and time.monotonic() < deadline and writer.poll() is None:
+        time.sleep(0.05)
+    writer.send_signal(signal.SIGKILL)
+    _, err = writer.communicate()
+    err = err.decode(errors="replace")
+    check(committed(log) >= n, f"half-created case: step {n} was committed over the planted "
+          f"object: {err}")
+    check(f"h5archive: note: removed {path} from {h5_path}: a writer that stopped before "
+          "finishing left it half-created" in err, f"half-created case: the note: {err!r}")
+    check_entry(root, "stream", entry, committed(log), "half-created case", n)
+    print(f"crash safety: the half-created {path} was removed and step {n} committed")
+
+
 def main():
     print(f"crash safety: {TRIALS} trials, CRASH_SEED={SEED}")
     rng = random.Random(SEED)
@@ -142,6 +205,7 @@ def main():
         entry = "e_" + mode
         log = os.path.join(TMP, "log." + mode)
         before = committed(log)
+        saved_before = saved_steps(root, entry)
         writer = subprocess.Popen([WRITER, root, log, mode, entry], stderr=subprocess.PIPE)
         time.sleep(rng.uniform(0.01, 0.4))
         writer.send_signal(signal.SIGKILL)
@@ -153,10 +217,12 @@ def main():
         kills[mode] += 1
         last = committed(log)
         check(last >= before, f"trial {trial}: the commit log went backwards")
-        outcomes[check_entry(root, mode, entry, last, trial)] += 1
+        outcomes[check_entry(root, mode, entry, last, trial, saved_before)] += 1
         for name, digest in bystander.items():
             check(sha256(os.path.join(archive_dir(root), name)) == digest,
                   f"trial {trial}: the bystander entry's {name} changed")
+
+    half_created_case(root)
 
     # A restarted writer can carry on, and the connector reads what survived.
     for mode in MODES:

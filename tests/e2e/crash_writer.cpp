@@ -10,8 +10,9 @@
 // "commit n" is logged. Modes differ in where the time goes:
 //   assign  one 1 MiB array assigned per step (HDF5 writes dominate);
 //   save    small arrays but a JSON that grows by 160 KB per step (saves dominate);
-//   stream  a 1 MiB array is streamed with QuantityWriter in 64 blocks into
-//           /streams/n, and `value` becomes a reference to it;
+//   stream  a 1 MiB array is streamed with a QuantityWriter (from
+//           EntryArchive::stream_dataset) in 64 blocks into /streams/n, and
+//           `value` becomes a reference to it;
 //   once    three assign steps of 1 KiB, then exit (for bystander entries).
 // A restarted writer loads the saved archive and continues after its last step.
 #include <fcntl.h>
@@ -62,7 +63,20 @@ void log_commit(int fd, std::uint64_t n) {
 
 }  // namespace
 
+int run(int argc, char** argv);
+
+// A library error (a full disk: tests/e2e/full_disk_test.py) ends the writer
+// with exit code 1 and the message, as the CLI does, not with an abort.
 int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "crash_writer: error: %s\n", e.what());
+    return 1;
+  }
+}
+
+int run(int argc, char** argv) {
   if (argc < 4) {
     std::fprintf(stderr, "usage: crash_writer <root> <log> assign|save|stream|once [entry]\n");
     return 2;
@@ -89,7 +103,7 @@ int main(int argc, char** argv) {
     Section& step = archive.data().add("steps");
     if (mode == "stream") {
       const std::string stream = "/streams/" + std::to_string(n);
-      QuantityWriter writer(archive.hdf5_file(), stream, DType::float64, Extent::unlimited());
+      QuantityWriter writer = archive.stream_dataset(stream, DType::float64, Extent::unlimited());
       const std::uint64_t block = 2048;
       for (std::uint64_t b = 0; b < 64; ++b) writer.append(Array::of(values(n, b * block, block)));
       writer.finish();

@@ -202,29 +202,4 @@ TEST(EntryArchive, SaveNeedsContextAndIds) {
   EXPECT_EQ(message_of([&] { b.save(); }), "Only archives with entry_id can be referenced");
 }
 
-namespace h5archive {
-namespace {
-
-// A save leaves no temporary file, and removes those of writers that died
-// mid-save (their process is gone); a live process's temporary is kept.
-TEST(WriteFileAtomically, ReplacesTheFileAndRemovesStaleTemporaries) {
-  testing::TempDir dir;
-  const auto path = dir.path() / "e.json";
-  const auto stale = dir.path() / "e.json.tmp-4194305";  // above Linux's pid_max: no such process
-  const auto live = dir.path() / "e.json.tmp-1";         // init is always running
-  const auto other = dir.path() / "f.json.tmp-4194305";  // another file's: not ours to remove
-  for (const auto& p : {stale, live, other}) std::ofstream(p) << "{";
-  write_file_atomically(path, "{\"a\": 1}\n");
-  std::ifstream in(path);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(text, "{\"a\": 1}\n");
-  EXPECT_FALSE(std::filesystem::exists(stale));
-  EXPECT_TRUE(std::filesystem::exists(live));
-  EXPECT_TRUE(std::filesystem::exists(other));
-  std::size_t files = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
-  EXPECT_EQ(files, 3u);  // e.json, the live temporary, the other file's
-}
-
-}  // namespace
-}  // namespace h5archive
+// write_file_atomically's temporaries: tests/unit/temp_files_test.cpp.

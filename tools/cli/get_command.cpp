@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <ostream>
 #include <sstream>
@@ -101,20 +104,31 @@ int run_get(const GlobalOptions& global, const GetOptions& options, std::ostream
       return 0;
     }
     // NpyWriter needs a seekable file (it patches the header): go through a
-    // temporary file, then copy it to the pipe.
-    const fs::path temp =
-        fs::temp_directory_path() / fmt::format("h5archive-get-{}.npy", ::getpid());
+    // temporary file, then copy it to the pipe. The file lives in a folder
+    // that mkdtemp creates (a fresh name, mode 0700): no other user can
+    // plant a file or link at its name, in a shared /tmp or anywhere else.
+    std::string pattern = (fs::temp_directory_path() / "h5archive-get-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+      throw Error(
+          fmt::format("Cannot create a temporary folder {}: {}", pattern, std::strerror(errno)));
+    const fs::path folder = pattern;
+    const auto remove_folder = [&] {
+      std::error_code ignored;
+      fs::remove_all(folder, ignored);
+    };
     try {
+      const fs::path temp = folder / "selection.npy";
       write_selection_npy(r, selection, temp);
       std::ifstream in(temp, std::ios::binary);
+      if (!in) throw Error("Cannot read back " + temp.string());
       out << in.rdbuf();
       out.flush();
+      if (!out) throw Error("Writing the .npy data to standard output failed");
     } catch (...) {
-      std::error_code ignored;
-      fs::remove(temp, ignored);
+      remove_folder();
       throw;
     }
-    fs::remove(temp);
+    remove_folder();
     return 0;
   }
 

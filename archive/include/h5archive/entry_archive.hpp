@@ -60,6 +60,16 @@ class EntryArchive {
   /// `archive/<entry_id>.h5` of this entry; ValueError without context or ids.
   std::filesystem::path hdf5_file() const;
 
+  /// A QuantityWriter for the dataset at `dataset_path` of hdf5_file(), any
+  /// path (e.g. "/streams/0", which a quantity then references). The same as
+  /// constructing one on hdf5_file(), except that an object left
+  /// half-created at the path by a writer that was killed is removed first,
+  /// with a note on standard error, when no committed archive of the upload
+  /// refers to it (see docs/reliability.md); a committed one never is
+  /// (AbandonedObjectError).
+  QuantityWriter stream_dataset(const std::string& dataset_path, DType dtype, Extent extent,
+                                WriterOptions options = {}) const;
+
   /// The archive as JSON: {"metadata": {...}, "data": {"m_def": <name>, ...}}.
   /// HDF5 quantities appear as reference strings; quantities with the
   /// serialization annotation are written to the archive HDF5 file first

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace h5archive {
 
@@ -54,6 +55,25 @@ class NotFoundError : public Error {
 class TypeMismatchError : public Error {
  public:
   using Error::Error;
+};
+
+/// An object that a writer finds in its way and that HDF5 cannot read: a
+/// link whose object was never completely written, as a writer killed
+/// mid-write leaves behind (HDF5 cannot even delete such a link). The
+/// entry-level writers (Section assignment and streaming, entry_files'
+/// put_quantity and link_quantity) remove it when no committed archive refers
+/// to it and go on (see docs/reliability.md); other writers throw this.
+class AbandonedObjectError : public TypeMismatchError {
+ public:
+  AbandonedObjectError(const std::string& message, std::string file, std::string object_path)
+      : TypeMismatchError(message), file_(std::move(file)), object_path_(std::move(object_path)) {}
+  /// The HDF5 file and the normalised path of the unreadable object in it.
+  const std::string& file() const noexcept { return file_; }
+  const std::string& object_path() const noexcept { return object_path_; }
+
+ private:
+  std::string file_;
+  std::string object_path_;
 };
 
 /// A value that is not acceptable for a quantity (NOMAD's ValueError),

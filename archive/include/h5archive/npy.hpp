@@ -88,8 +88,9 @@ class NpyReader {
 
 /// Writes a .npy file by appending rows; the header's first dimension is
 /// patched at close() (the header is padded so any count fits). The data go
-/// to `<path>.partial`, renamed to `path` by close(): a writer destroyed
-/// without close() (e.g. by an exception) removes its partial file.
+/// to a temporary `<path>.tmp-<host>-<pid>-<n>` beside it, created exclusively
+/// (O_EXCL | O_NOFOLLOW), renamed to `path` by close(): a writer destroyed
+/// without close() (e.g. by an exception) removes its temporary.
 class NpyWriter {
  public:
   /// A file of `dtype` elements and rows of shape `row_shape`. For

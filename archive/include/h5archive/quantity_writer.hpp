@@ -70,9 +70,18 @@ Shape default_chunks(DType dtype, const Extent& extent);
 /// one needs an extendable dataset with the same trailing shape
 /// (TypeMismatchError "Shapes do not match (existing (4, 3) vs new (None, 2))
 /// for dataset ..."); the dtype must cast safely into the stored dtype, which
-/// is kept. Old h5archive_* statistics attributes are removed before the
-/// first write. Streaming supports numeric, bool and complex dtypes (strings:
+/// is kept. Streaming supports numeric, bool and complex dtypes (strings:
 /// ValueError; assign them as an Array).
+///
+/// Outside SWMR mode the new value is staged: written into an anonymous
+/// dataset (an existing one's type, layout and attributes other than the
+/// h5archive_* statistics carried over; an unlimited one starts again from 0
+/// rows) that finish() links at the path once it is flushed. Until then the
+/// old value and its statistics are what readers see, and a failure (a full
+/// disk: Error "Not enough space to write ...", reported before HDF5 holds
+/// anything it cannot write) or a kill leaves them so. In SWMR mode the
+/// dataset is written in place (readers follow it while it grows) and old
+/// statistics are removed before the first write.
 ///
 /// Memory: nothing but the block being written (and its cast, if its dtype
 /// differs from the stored one) and HDF5's chunk cache is held.
@@ -86,8 +95,9 @@ class QuantityWriter {
   QuantityWriter& operator=(QuantityWriter&&) noexcept;
   QuantityWriter(const QuantityWriter&) = delete;
   QuantityWriter& operator=(const QuantityWriter&) = delete;
-  /// Closes the dataset and file without throwing if finish() was not called
-  /// (what was written stays; statistics are not recorded).
+  /// Closes the dataset and file without throwing if finish() was not called:
+  /// the new value is dropped (the old one stays), except in SWMR mode, where
+  /// the rows written stay (statistics are not recorded).
   ~QuantityWriter();
 
   /// Appends `block` along the first axis. Its trailing shape must be the
@@ -118,10 +128,11 @@ class QuantityWriter {
   /// metadata as read back from it. When hyperslab writes happened, or a
   /// known extent was not filled by appends, the statistics are computed by
   /// reading the dataset back in bounded blocks. Throws on failure (the
-  /// writer is closed either way, and a dataset it created is removed).
+  /// writer is closed either way; the old value, if any, stays, and a dataset
+  /// it created is removed).
   QuantityMetadata finish();
-  /// Closes the writer and removes the dataset if this writer created it.
-  /// Never throws.
+  /// Closes the writer and drops the new value (removes the dataset if this
+  /// writer created it). Never throws.
   void abort() noexcept;
 
   /// Called by finish() with the metadata, before it returns (used to record
