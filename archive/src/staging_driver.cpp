@@ -68,6 +68,15 @@ void push_errno(hid_t major, hid_t minor, const std::string& what, int err) {
        fmt::format("{}, errno = {}, error message = '{}'", what, err, std::strerror(err)));
 }
 
+// Whether HDF5 names the file the name resolved to (it passes on the name it
+// was given, which may be relative to the working folder).
+bool is_primary(const char* name, const DriverInfo& info) {
+  if (name == info.primary) return true;
+  if (name[0] == '/') return false;
+  std::error_code ec;
+  return std::filesystem::absolute(name, ec).string() == info.primary;
+}
+
 // ---- file-access list info ---------------------------------------------------
 
 void* info_copy(const void* info) {
@@ -117,7 +126,7 @@ H5FD_t* open_file(const char* name, unsigned flags, hid_t fapl, haddr_t maxaddr)
     if (flags & H5F_ACC_EXCL) o_flags |= O_EXCL;
     // The file a name resolved to stays in its upload; whatever HDF5 opens
     // from it (external links, virtual-dataset sources) stays in the root.
-    const std::string& boundary = name == info->primary ? info->boundary : info->root;
+    const std::string& boundary = is_primary(name, *info) ? info->boundary : info->root;
     OpenFailure failure;
     const int fd = detail::open_staged(info->root, boundary, name, o_flags, failure);
     if (fd < 0) {
@@ -287,7 +296,7 @@ herr_t remove_file(const char* name, hid_t fapl) {
       push(H5E_ARGS, H5E_BADVALUE, "staging driver: no file name or no driver info");
       return -1;
     }
-    const std::string& boundary = name == info->primary ? info->boundary : info->root;
+    const std::string& boundary = is_primary(name, *info) ? info->boundary : info->root;
     OpenFailure failure;
     if (detail::unlink_staged(info->root, boundary, name, failure) != 0) {
       detail::record_driver_failure(failure);
