@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "dataset_io_detail.hpp"
+#include "dataset_io_internal.hpp"
 #include "h5archive/checked_size.hpp"
 #include "h5archive/staging_driver.hpp"
 #include "hdf5_handle.hpp"
@@ -53,6 +54,12 @@ using detail::QuietErrors;
 
 namespace fs = std::filesystem;
 
+}  // namespace
+
+// In-file paths and what is at them: shared with the readers (dataset_read.cpp)
+// through dataset_io_internal.hpp.
+namespace detail {
+
 // ---------------------------------------------------------------- paths
 
 // The components of an in-file path: NOMAD hands paths to h5py unchanged, and
@@ -82,137 +89,9 @@ std::string join_path(const std::vector<std::string>& parts) {
   return join_path(parts, parts.size());
 }
 
-// ---------------------------------------------------------------- files
-
-// A file-access list for `file`, based on `base`: below a staging root the
-// staging driver (the kernel's walk, for the file and whatever HDF5 opens
-// from it), elsewhere `base` as it is.
-Hid file_access(const fs::path& file, hid_t base = H5P_DEFAULT) {
-  Hid fapl = checked(base == H5P_DEFAULT ? H5Pcreate(H5P_FILE_ACCESS) : H5Pcopy(base),
-                     "Creating a file-access property list");
-  use_staging_driver(fapl.get(), file);
-  return fapl;
-}
-
-// After a failed H5Fopen/H5Fcreate: the staging driver's typed error (missing
-// file, escape, not a regular file) if it refused, else HDF5's.
-[[noreturn]] void open_failed(const std::string& what) {
-  const detail::OpenFailure failure = detail::take_driver_failure();
-  if (failure.kind == detail::OpenFailure::Kind::none) throw detail::hdf5_error(what);
-  detail::innermost_hdf5_error();  // consumed: the typed error says it all
-  detail::throw_open_failure(failure);
-}
-
-Hid open_file(const fs::path& file, unsigned flags, hid_t fapl, const std::string& what) {
-  detail::take_driver_failure();
-  const hid_t id = H5Fopen(file.c_str(), flags, fapl);
-  if (id < 0) open_failed(what);
-  return Hid(id);
-}
-
-// True if `file` exists. Below a staging root the answer comes from the
-// kernel's walk (a folder, FIFO or escape is an error, not "missing"); other
-// files are asked of HDF5 (through whatever VOL connector the default fapl
-// selects), the file system first so a missing file is cheap.
-bool file_exists(const fs::path& file) {
-  if (const auto staged = detail::find_staged(file)) {
-    detail::OpenFailure failure;
-    const int fd = detail::open_staged(
-        staged->root, staged->upload_dir.empty() ? staged->root : staged->upload_dir, staged->file,
-        O_PATH, failure);
-    if (fd >= 0) {
-      ::close(fd);
-      return true;
-    }
-    if (failure.kind == detail::OpenFailure::Kind::missing) return false;
-    detail::throw_open_failure(failure);
-  }
-  std::error_code ec;
-  if (fs::exists(file, ec)) return true;
-  QuietErrors quiet;
-  return H5Fis_accessible(file.c_str(), H5P_DEFAULT) > 0;
-}
-
-// Opens `file` read-write, creating it if missing. The folder must exist:
-// creating folders is the staging area's business, not this layer's.
-// A writer in SWMR mode that stops without closing the file (killed, power
-// cut) leaves its superblock marked "open for write", and HDF5 then refuses
-// every later open. A live writer also holds the file lock, so a file that
-// locks but carries the mark was left by a writer that is gone: the mark is
-// cleared (what `h5clear -s` does, through the same file-access property) and
-// the user is told on standard error.
-void close_written(Hid& f, const fs::path& file);
-
-Hid open_existing_for_writing(const fs::path& file, hid_t base_fapl) {
-  const Hid fapl = file_access(file, base_fapl);
-  hid_t id;
-  std::string cause;
-  {
-    QuietErrors quiet;
-    detail::take_driver_failure();
-    id = H5Fopen(file.c_str(), H5F_ACC_RDWR, fapl.get());
-    if (id < 0) {
-      const detail::OpenFailure failure = detail::take_driver_failure();
-      if (failure.kind != detail::OpenFailure::Kind::none) {
-        detail::innermost_hdf5_error();
-        detail::throw_open_failure(failure);
-      }
-      cause = detail::innermost_hdf5_error();
-    }
-  }
-  if (id >= 0) return Hid(id);
-  if (cause.find("already open for write") == std::string::npos)
-    throw HDF5Error("Opening " + file.string() + " for writing" +
-                    (cause.empty() ? "" : ": " + cause));
-  {
-    // h5clear -s -i: clear the mark, and move the end-of-allocation past
-    // whatever the stopped writer had already put in the file.
-    Hid clearing = file_access(file);
-    hbool_t on = true;
-    for (const char* property : {"clear_status_flags", "skip_eof_check", "null_fsm_addr"})
-      check(H5Pset(clearing.get(), property, &on),
-            "Preparing to clear the open-for-write mark of " + file.string());
-    Hid f = open_file(file, H5F_ACC_RDWR, clearing.get(),
-                      "Clearing the open-for-write mark of " + file.string());
-    check(H5Fincrement_filesize(f.get(), 0), "Repairing the file size of " + file.string());
-    close_written(f, file);
-  }
-  std::cerr << "h5archive: note: " << file.string()
-            << " was marked open for write by a writer that stopped without closing it; the mark "
-               "was cleared (as h5clear -s -i does)\n";
-  return open_file(file, H5F_ACC_RDWR, fapl.get(), "Opening " + file.string() + " for writing");
-}
-
-Hid open_for_writing(const fs::path& file, hid_t base_fapl = H5P_DEFAULT) {
-  if (file_exists(file)) return open_existing_for_writing(file, base_fapl);
-  fs::path folder = file.parent_path();
-  std::error_code ec;
-  if (!detail::find_staged(file) && !folder.empty() && !fs::is_directory(folder, ec))
-    throw NotFoundError("Cannot create " + file.string() + ": folder " + folder.string() +
-                        " does not exist");
-  const Hid fapl = file_access(file, base_fapl);
-  detail::take_driver_failure();
-  const hid_t id = H5Fcreate(file.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get());
-  if (id < 0) open_failed("Creating " + file.string());
-  return Hid(id);
-}
-
-Hid open_for_reading(const fs::path& file, const std::string& object_path) {
-  if (!file_exists(file))
-    throw NotFoundError("File " + file.string() + " not found (looking for " + object_path + ")");
-  return open_file(file, H5F_ACC_RDONLY, file_access(file).get(),
-                   "Opening " + file.string() + " for reading");
-}
-
-// Closes a file we wrote, reporting a failed final flush.
-void close_written(Hid& f, const fs::path& file) {
-  if (f.close() < 0) throw detail::hdf5_error("Closing " + file.string() + " after writing");
-}
-
 // ---------------------------------------------------------------- objects
 
 // broken: a hard link whose object HDF5 cannot read (AbandonedObjectError).
-enum class Kind { missing, group, dataset, datatype, link, broken };
 
 const char* kind_name(Kind k) {
   switch (k) {
@@ -372,7 +251,7 @@ std::vector<std::string> nonempty_parts(const std::string& path, const char* wha
 // dims): its element count, and its size in bytes with elements of
 // `item_size` bytes (the stored type's), must fit in 64 bits, else
 // ValueError naming `what` and the shape.
-Shape space_shape(hid_t space, const std::string& what, std::size_t item_size = 1) {
+Shape space_shape(hid_t space, const std::string& what, std::size_t item_size) {
   const H5S_class_t cls = H5Sget_simple_extent_type(space);
   if (cls == H5S_SCALAR) return {};
   if (cls != H5S_SIMPLE) throw TypeMismatchError(what + " has a null dataspace (no shape)");
@@ -391,6 +270,24 @@ Hid make_space(const Shape& shape) {
   return checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
                  "Creating a dataspace of shape " + shape_str(shape));
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::find;
+using detail::incompatible;
+using detail::join_path;
+using detail::Kind;
+using detail::kind_name;
+using detail::Links;
+using detail::make_space;
+using detail::nonempty_parts;
+using detail::probe;
+using detail::probe_path;
+using detail::require_groups;
+using detail::space_shape;
+using detail::split_path;
 
 // ---------------------------------------------------------------- buffers
 
@@ -430,46 +327,6 @@ WriteBuffer write_buffer(const Array& value, DType dtype, std::size_t string_siz
     b.data = b.records.data();
   }
   return b;
-}
-
-// Reads the selected elements (`mem_shape` of them) of a dataset or attribute
-// of `stored` type into an Array; `read` does the HDF5 call. `what` names the
-// selection in the error thrown, before any allocation, if it is too large.
-template <class Read>
-Array read_elements(const detail::StoredType& stored, const Shape& mem_shape,
-                    const std::string& what, Read&& read) {
-  check_allocatable(stored.dtype, stored.string_size, mem_shape, what);
-  const std::uint64_t n = element_count(mem_shape);
-  Hid mtype = detail::memory_type(stored.dtype, stored.string_size);
-  if (stored.dtype == DType::variable_string) {
-    std::vector<char*> pointers(n, nullptr);
-    if (n > 0) read(mtype.get(), static_cast<void*>(pointers.data()));
-    std::vector<std::string> strings;
-    strings.reserve(n);
-    for (char* p : pointers) strings.emplace_back(p != nullptr ? p : "");
-    if (n > 0) {
-      // HDF5 allocated the strings; hand them back the way it allocated them.
-      Hid space = make_space(mem_shape);
-      H5Treclaim(mtype.get(), space.get(), H5P_DEFAULT, pointers.data());
-    }
-    return Array::of_strings(std::move(strings), mem_shape);
-  }
-  if (stored.dtype == DType::fixed_string) {
-    std::vector<char> records(allocatable(mem_shape, stored.string_size, what));
-    if (n > 0) read(mtype.get(), static_cast<void*>(records.data()));
-    std::vector<std::string> strings;
-    strings.reserve(n);
-    for (std::uint64_t i = 0; i < n; ++i) {
-      const char* r = records.data() + i * stored.string_size;
-      std::size_t len = stored.string_size;
-      while (len > 0 && r[len - 1] == '\0') --len;  // null padding is not content
-      strings.emplace_back(r, len);
-    }
-    return Array::of_strings(std::move(strings), mem_shape, stored.string_size);
-  }
-  Array a = Array::zeros(stored.dtype, mem_shape);
-  if (n > 0) read(mtype.get(), static_cast<void*>(a.bytes().data()));
-  return a;
 }
 
 // ---------------------------------------------------------------- attributes
@@ -517,31 +374,6 @@ void write_attributes(hid_t obj, const Attributes& attributes, const std::string
   for (const auto& [name, value] : attributes) write_attribute(obj, name, value, where);
 }
 
-// ---------------------------------------------------------------- reading
-
-struct OpenDataset {
-  Hid file;
-  Hid dataset;
-  std::string path;  // normalised
-  std::string what;  // "Dataset /x in <file>"
-};
-
-OpenDataset open_dataset(const fs::path& file, const std::string& dataset_path) {
-  OpenDataset d;
-  const auto parts = split_path(dataset_path);
-  d.path = join_path(parts);
-  d.what = "Dataset " + d.path + " in " + file.string();
-  d.file = open_for_reading(file, d.path);
-  const Kind k = find(d.file.get(), parts);
-  if (k == Kind::missing)
-    throw NotFoundError("Dataset " + d.path + " not found in " + file.string());
-  if (k != Kind::dataset)
-    throw TypeMismatchError("Object " + d.path + " in " + file.string() + " is a " + kind_name(k) +
-                            ", not a dataset");
-  d.dataset = detail::open_dataset(d.file.get(), d.path, H5P_DEFAULT, file, d.what);
-  return d;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------- shared with
@@ -557,10 +389,6 @@ std::string list_str(const std::vector<std::uint64_t>& v) {
 std::string normalized_dataset_path(const std::string& path) {
   return join_path(nonempty_parts(path, "dataset"));
 }
-
-Hid open_file_for_writing(const fs::path& file, hid_t fapl) { return open_for_writing(file, fapl); }
-
-void close_written_file(Hid& f, const fs::path& name) { close_written(f, name); }
 
 Hid open_existing_dataset_for_writing(hid_t f, const std::string& path, const fs::path& file) {
   const Kind k = probe_path(f, split_path(path), file);
@@ -587,10 +415,6 @@ StoredType check_reassigned_dtype(hid_t dataset, DType dtype, std::size_t string
   return target;
 }
 
-Hid open_file_for_reading(const fs::path& file, const std::string& object_path) {
-  return open_for_reading(file, object_path);
-}
-
 Hid open_dataset(hid_t f, const std::string& path, hid_t dapl, const fs::path& file,
                  const std::string& what) {
   Hid dataset = checked(H5Dopen2(f, path.c_str(), dapl), "Opening " + what);
@@ -609,69 +433,9 @@ void write_object_attributes(hid_t obj, const Attributes& attributes, const std:
   write_attributes(obj, attributes, where);
 }
 
-SpaceReservation::SpaceReservation(hid_t f) noexcept {
-  void* handle = nullptr;
-  QuietErrors quiet;
-  // The descriptor of drivers that have one (sec2 and the like); a duplicate,
-  // so that it outlives HDF5's close and needs no second open by name.
-  if (H5Fget_vfd_handle(f, H5P_DEFAULT, &handle) >= 0 && handle != nullptr)
-    fd_ = ::fcntl(*static_cast<int*>(handle), F_DUPFD_CLOEXEC, 0);
-}
-
-void SpaceReservation::reserve(std::uint64_t bytes, const fs::path& file, const std::string& what) {
-  if (fd_ < 0) return;
-  struct stat st {};
-  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return;
-  const auto end = static_cast<std::uint64_t>(st.st_size);
-  // The file-size limit (ulimit -f) bounds the file's size, which a
-  // reservation does not change: checked by hand.
-  struct rlimit limit {};
-  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
-      end + bytes > limit.rlim_cur)
-    throw Error("Not enough space to write " + what + ": the file would grow past the " +
-                "process's file-size limit (ulimit -f) of " + std::to_string(limit.rlim_cur) +
-                " bytes");
-  if (end + bytes <= reserved_end_) return;
-  int status;
-  do {
-    status =
-        ::fallocate(fd_, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(end), static_cast<off_t>(bytes));
-  } while (status != 0 && errno == EINTR);
-  if (status == 0) {
-    reserved_end_ = end + bytes;
-    return;
-  }
-  if (errno != ENOSPC && errno != EDQUOT && errno != EFBIG) return;  // cannot reserve here
-  throw Error("Not enough space to write " + what + ": reserving " + std::to_string(bytes) +
-              " bytes past the end of " + file.string() + " failed: " + std::strerror(errno));
-}
-
-void SpaceReservation::release() noexcept {
-  if (fd_ < 0) return;
-  struct stat st {};
-  if (reserved_end_ > 0 && ::fstat(fd_, &st) == 0 &&
-      reserved_end_ > static_cast<std::uint64_t>(st.st_size))
-    ::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, st.st_size,
-                static_cast<off_t>(reserved_end_ - static_cast<std::uint64_t>(st.st_size)));
-  ::close(fd_);
-  fd_ = -1;
-  reserved_end_ = 0;
-}
-
-std::uint64_t bytes_to_reserve(std::uint64_t block_bytes, std::uint64_t handed_before,
-                               std::uint64_t chunk_bytes, std::uint64_t cache_bytes) {
-  std::uint64_t pending = block_bytes + std::min(handed_before, cache_bytes);
-  if (chunk_bytes > 0) pending = (pending + chunk_bytes - 1) / chunk_bytes * chunk_bytes;
-  return pending + chunk_bytes + (256u << 10);
-}
-
 Hid create_staged_dataset(hid_t f, hid_t type, hid_t space, hid_t dcpl, hid_t dapl,
                           const std::string& what) {
   return checked(H5Dcreate_anon(f, type, space, dcpl, dapl), "Creating the new value of " + what);
-}
-
-void flush_file(hid_t f, const fs::path& file) {
-  check(H5Fflush(f, H5F_SCOPE_LOCAL), "Flushing " + file.string());
 }
 
 void commit_staged_dataset(hid_t f, hid_t dataset, const std::string& path, bool replacing,
@@ -711,7 +475,7 @@ void remove_abandoned_object(const fs::path& file, const std::string& object_pat
                      ": it is in the root group, which cannot be rebuilt without it");
   const std::string parent_path = join_path(parts, parts.size() - 1);
   const std::string what = "group " + parent_path + " in " + file.string();
-  Hid f = open_for_writing(file);
+  Hid f = detail::open_file_for_writing(file);
   if (probe_path(f.get(), parts, file) != Kind::broken) return;  // gone or readable now
   Hid parent = checked(H5Gopen2(f.get(), parent_path.c_str(), H5P_DEFAULT), "Opening " + what);
   Hid gcpl =
@@ -758,7 +522,7 @@ void remove_abandoned_object(const fs::path& file, const std::string& object_pat
   }
   fresh.close();
   parent.close();
-  close_written(f, file);
+  detail::close_written_file(f, file);
 }
 
 void copy_attributes(hid_t from, hid_t to, const std::vector<std::string>& skip,
@@ -803,7 +567,7 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, const 
   if (value.dtype() == DType::fixed_string && value.string_size() == 0)
     throw ValueError("Cannot write " + path + ": fixed-length strings need a size");
 
-  Hid f = open_for_writing(file);
+  Hid f = detail::open_file_for_writing(file);
   const std::string what = "dataset " + path + " in " + file.string();
   const Kind k = probe_path(f.get(), parts, file);
   // The new value goes into a staged dataset (dataset_io_detail.hpp): a
@@ -857,7 +621,7 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, const 
     throw;
   }
   if (dataset.close() < 0) throw detail::hdf5_error("Closing " + what);
-  close_written(f, file);
+  detail::close_written_file(f, file);
   reservation.release();
 }
 
@@ -865,7 +629,7 @@ void write_group_attributes(const fs::path& file, const std::string& group_path,
                             const Attributes& attributes) {
   const auto parts = split_path(group_path);
   const std::string path = join_path(parts);
-  Hid f = open_for_writing(file);
+  Hid f = detail::open_file_for_writing(file);
   const Kind k = probe_path(f.get(), parts, file);
   const std::string what = "group " + path + " in " + file.string();
   if (k == Kind::missing) {
@@ -876,14 +640,14 @@ void write_group_attributes(const fs::path& file, const std::string& group_path,
   Hid group = checked(H5Oopen(f.get(), path.c_str(), H5P_DEFAULT), "Opening " + what);
   write_attributes(group.get(), attributes, what);
   group.close();
-  close_written(f, file);
+  detail::close_written_file(f, file);
 }
 
 void write_external_link(const fs::path& file, const std::string& link_path,
                          const std::string& target_file, const std::string& target_path) {
   const auto parts = nonempty_parts(link_path, "link");
   const std::string path = join_path(parts);
-  Hid f = open_for_writing(file);
+  Hid f = detail::open_file_for_writing(file);
   const std::string what = "link " + path + " in " + file.string();
   const Kind k = probe_path(f.get(), parts, file);
   // An old link is replaced; stored data never is (it would be lost silently).
@@ -895,192 +659,7 @@ void write_external_link(const fs::path& file, const std::string& link_path,
   check(H5Lcreate_external(target_file.c_str(), target_path.c_str(), f.get(), path.c_str(),
                            H5P_DEFAULT, H5P_DEFAULT),
         "Creating external " + what + " to " + target_file + "#" + target_path);
-  close_written(f, file);
-}
-
-Array read_dataset(const fs::path& file, const std::string& dataset_path,
-                   const std::optional<Hyperslab>& slab) {
-  OpenDataset d = open_dataset(file, dataset_path);
-  Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
-  const detail::StoredType stored = detail::stored_type(type.get(), d.what);
-  Hid file_space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
-  const Shape shape = space_shape(file_space.get(), d.what, H5Tget_size(type.get()));
-  Shape mem_shape = shape;
-  if (slab && !shape.empty()) {
-    const auto& start = slab->start;
-    const auto& count = slab->count;
-    bool fits = start.size() == shape.size() && count.size() == shape.size();
-    for (std::size_t i = 0; fits && i < shape.size(); ++i)
-      fits = start[i] <= shape[i] && count[i] <= shape[i] - start[i];
-    if (!fits)
-      throw ValueError("Selection start " + list_str(start) + " count " + list_str(count) +
-                       " does not fit " + d.what + " of shape " + shape_str(shape));
-    std::vector<hsize_t> s(start.begin(), start.end()), c(count.begin(), count.end());
-    mem_shape = count;
-    if (element_count(count) > 0)
-      check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, s.data(), nullptr, c.data(),
-                                nullptr),
-            "Selecting " + list_str(start) + " count " + list_str(count) + " of " + d.what);
-  } else if (slab && (!slab->start.empty() || !slab->count.empty())) {
-    throw ValueError("Selection start " + list_str(slab->start) + " count " +
-                     list_str(slab->count) + " does not fit " + d.what + " of shape ()");
-  }
-  Hid mem_space = make_space(mem_shape);
-  return read_elements(stored, mem_shape, "Reading " + d.what, [&](hid_t mtype, void* buf) {
-    check(H5Dread(d.dataset.get(), mtype, mem_space.get(), file_space.get(), H5P_DEFAULT, buf),
-          "Reading " + d.what);
-  });
-}
-
-Array read_dataset_as(const fs::path& file, const std::string& dataset_path, DType expected,
-                      const std::optional<Hyperslab>& slab) {
-  const DatasetInfo info = dataset_info(file, dataset_path);
-  if (info.dtype != expected)
-    throw TypeMismatchError("Dataset " + join_path(split_path(dataset_path)) + " in " +
-                            file.string() + " is " + dtype_name(info.dtype, info.string_size) +
-                            ", not " + dtype_name(expected));
-  return read_dataset(file, dataset_path, slab);
-}
-
-namespace {
-
-// Selects `slab` in the dataset's file space after checking that it fits the
-// shape, and returns the memory space of its result shape.
-Hid select_strided(const OpenDataset& d, hid_t file_space, std::size_t item_size,
-                   const StridedSlab& slab) {
-  const Shape shape = space_shape(file_space, d.what, item_size);
-  const auto& start = slab.start;
-  const auto& count = slab.count;
-  const auto& stride = slab.stride;
-  const std::string described = "Selection start " + list_str(start) + " count " + list_str(count) +
-                                " stride " + list_str(stride);
-  bool fits = start.size() == shape.size() && count.size() == shape.size() &&
-              stride.size() == shape.size() &&
-              checked_element_count(slab.result_shape, described + " of " + d.what) ==
-                  checked_element_count(count, described + " of " + d.what);
-  for (std::size_t i = 0; fits && i < shape.size(); ++i)
-    fits = stride[i] >= 1 &&
-           (count[i] == 0 ||
-            (start[i] < shape[i] && (count[i] - 1) <= (shape[i] - 1 - start[i]) / stride[i]));
-  if (!fits)
-    throw ValueError(described + " (result shape " + shape_str(slab.result_shape) +
-                     ") does not fit " + d.what + " of shape " + shape_str(shape));
-  if (!shape.empty() && element_count(count) > 0) {
-    std::vector<hsize_t> s(start.begin(), start.end()), c(count.begin(), count.end()),
-        st(stride.begin(), stride.end());
-    check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, s.data(), st.data(), c.data(), nullptr),
-          "Selecting " + described + " of " + d.what);
-  } else if (!shape.empty()) {
-    check(H5Sselect_none(file_space), "Selecting nothing of " + d.what);
-  }
-  return make_space(slab.result_shape);
-}
-
-// Numeric conversions HDF5 performs itself between native types: integers
-// and floats among themselves, complex compounds member by member.
-bool hdf5_converts(DType from, DType to) {
-  auto real = [](DType t) {
-    return t != DType::boolean && t != DType::complex64 && t != DType::complex128 && !is_string(t);
-  };
-  auto complex = [](DType t) { return t == DType::complex64 || t == DType::complex128; };
-  return from == to || (real(from) && real(to)) || (complex(from) && complex(to));
-}
-
-}  // namespace
-
-Array read_dataset_strided(const fs::path& file, const std::string& dataset_path,
-                           const StridedSlab& slab) {
-  OpenDataset d = open_dataset(file, dataset_path);
-  Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
-  const detail::StoredType stored = detail::stored_type(type.get(), d.what);
-  Hid file_space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
-  Hid mem_space = select_strided(d, file_space.get(), H5Tget_size(type.get()), slab);
-  return read_elements(stored, slab.result_shape, "Reading " + d.what, [&](hid_t mtype, void* buf) {
-    check(H5Dread(d.dataset.get(), mtype, mem_space.get(), file_space.get(), H5P_DEFAULT, buf),
-          "Reading " + d.what);
-  });
-}
-
-void read_dataset_into(const fs::path& file, const std::string& dataset_path,
-                       const StridedSlab& slab, void* buffer, std::size_t buffer_bytes,
-                       DType mem_dtype) {
-  OpenDataset d = open_dataset(file, dataset_path);
-  Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
-  const detail::StoredType stored = detail::stored_type(type.get(), d.what);
-  const std::string stored_name = dtype_name(stored.dtype, stored.string_size);
-  if (is_string(stored.dtype) || is_string(mem_dtype))
-    throw TypeMismatchError("Cannot read " + d.what + " (" + stored_name + ") into a " +
-                            dtype_name(mem_dtype) + " buffer: buffers hold numbers and bools only");
-  if (!can_cast_safely(stored.dtype, mem_dtype))
-    throw TypeMismatchError("Cannot read " + d.what + " (" + stored_name + ") as " +
-                            dtype_name(mem_dtype) + ": the cast is not safe");
-  Hid file_space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
-  Hid mem_space = select_strided(d, file_space.get(), H5Tget_size(type.get()), slab);
-  const std::uint64_t n = element_count(slab.result_shape);
-  const std::uint64_t needed = checked_byte_size(slab.result_shape, dtype_size(mem_dtype), d.what);
-  if (buffer_bytes < needed)
-    throw ValueError("Buffer of " + std::to_string(buffer_bytes) + " bytes is too small for " +
-                     std::to_string(n) + " " + dtype_name(mem_dtype) + " elements (" +
-                     std::to_string(needed) + " bytes) of " + d.what);
-  if (n == 0) return;
-  if (hdf5_converts(stored.dtype, mem_dtype)) {
-    Hid mtype = detail::memory_type(mem_dtype);
-    check(H5Dread(d.dataset.get(), mtype.get(), mem_space.get(), file_space.get(), H5P_DEFAULT,
-                  buffer),
-          "Reading " + d.what);
-    return;
-  }
-  // Enum (bool) and integer-to-compound conversions are not HDF5's: read in
-  // the stored type and let Array do numpy's cast.
-  check_allocatable(stored.dtype, 0, slab.result_shape, "Reading " + d.what);
-  Array raw = Array::zeros(stored.dtype, slab.result_shape);
-  Hid stype = detail::memory_type(stored.dtype);
-  check(H5Dread(d.dataset.get(), stype.get(), mem_space.get(), file_space.get(), H5P_DEFAULT,
-                raw.bytes().data()),
-        "Reading " + d.what);
-  const Array cast = raw.cast_to(mem_dtype);
-  std::memcpy(buffer, cast.bytes().data(), cast.bytes().size());
-}
-
-DatasetInfo dataset_info(const fs::path& file, const std::string& dataset_path) {
-  OpenDataset d = open_dataset(file, dataset_path);
-  Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
-  const detail::StoredType stored = detail::stored_type(type.get(), d.what);
-  Hid space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
-  return DatasetInfo{space_shape(space.get(), d.what, H5Tget_size(type.get())), stored.dtype,
-                     stored.string_size};
-}
-
-std::optional<std::string> read_string_attribute(const fs::path& file,
-                                                 const std::string& object_path,
-                                                 const std::string& name) {
-  const auto parts = split_path(object_path);
-  const std::string path = join_path(parts);
-  Hid f = open_for_reading(file, path);
-  const Kind k = find(f.get(), parts);
-  if (k == Kind::missing)
-    throw NotFoundError("Object " + path + " not found in " + file.string() +
-                        " (reading attribute " + name + ")");
-  {
-    QuietErrors quiet;
-    if (H5Aexists_by_name(f.get(), path.c_str(), name.c_str(), H5P_DEFAULT) <= 0)
-      return std::nullopt;
-  }
-  const std::string what = "Attribute " + name + " of " + path + " in " + file.string();
-  Hid attr = checked(H5Aopen_by_name(f.get(), path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-                     "Opening " + what);
-  Hid type = checked(H5Aget_type(attr.get()), "Reading the type of " + what);
-  const detail::StoredType stored = detail::stored_type(type.get(), what);
-  if (!is_string(stored.dtype))
-    throw TypeMismatchError(what + " is " + dtype_name(stored.dtype) + ", not a string");
-  Hid space = checked(H5Aget_space(attr.get()), "Reading the dataspace of " + what);
-  const Shape shape = space_shape(space.get(), what, H5Tget_size(type.get()));
-  Array a = read_elements(stored, shape, "Reading " + what, [&](hid_t mtype, void* buf) {
-    check(H5Aread(attr.get(), mtype, buf), "Reading " + what);
-  });
-  std::string joined;
-  for (const auto& s : a.strings()) joined += s;
-  return joined;
+  detail::close_written_file(f, file);
 }
 
 }  // namespace h5archive

@@ -155,7 +155,7 @@ def make_layout(tmp):
 
 STRACE = ["strace", "-f", "-qq", "-y", "-s", "100000", "-e", "trace=%file"]
 # -y: a returned descriptor is shown with the file it really is
-# ("= 6</root/up/up_A/raw/x.h5>"), whatever relative name opened it.
+# ("= 6<ROOT/up/up_A/raw/x.h5>"), whatever relative name opened it.
 RETURNED_FD = re.compile(r'= \d+<((?:[^>\\]|\\.)*)>\s*$')
 AT_DIR = re.compile(r'^\d+<((?:[^>\\]|\\.)*)>, "((?:[^"\\]|\\.)*)"')
 PATH_ARG = re.compile(r'^(?:\[pid\s+\d+\]\s+|\d+\s+)?(\w+)\((.*)$')
