@@ -3,9 +3,13 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
+
+#include "h5archive/array.hpp"
 
 #include "h5archive/dtype.hpp"
 #include "h5archive/errors.hpp"
@@ -33,5 +37,18 @@ bool needs_swap(bool file_big_endian);
 /// Reads and checks the magic, version and header dict of the open file `f`
 /// (named `path` in messages); every size in it is checked.
 NpyHeader parse_header(std::FILE* f, const std::filesystem::path& path);
+
+/// Decodes the file's string records (S<n> bytes or U<n> UTF-32) into strings.
+/// Encodes strings as the file's records; `what` names the destination.
+/// The header bytes (magic to the final newline) for a dtype and shape; with
+/// `growth` the shape is padded so that a longer first dimension fits later.
+/// The longest string of `value` in code points (the n of U<n>).
+std::vector<std::string> decode_strings(const NpyHeader& h, const std::vector<char>& records,
+                                        std::uint64_t n, const std::filesystem::path& path);
+std::vector<char> encode_strings(const std::vector<std::string>& strings, DType dtype,
+                                 std::size_t size, const std::string& what);
+std::string header_bytes(DType dtype, std::size_t string_size, const Shape& shape,
+                         std::size_t min_total = 0);
+std::size_t longest_code_points(const Array& value, const std::string& what);
 
 }  // namespace h5archive::npy_format
