@@ -52,9 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const vol::VolError&) {
     __builtin_trap();  // the canonical form of an accepted info is refused
   }
-  if (second->root != first->root || second->prefix_size != first->prefix_size ||
-      second->upload != first->upload)
-    __builtin_trap();                                            // the round trip changed a key
+  if (second->staging != first->staging) __builtin_trap();       // the round trip changed a key
   if (vol::format_info(*second) != canonical) __builtin_trap();  // not canonical
   return 0;
 }

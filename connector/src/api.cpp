@@ -20,7 +20,7 @@ herr_t H5Pset_fapl_h5archive(hid_t fapl_id, const char* root) {
   if (vol_id < 0) return -1;
   herr_t status = guarded<herr_t>(-1, [&] {
     std::unique_ptr<Info, decltype(&free_info)> info(make_default_info(), &free_info);
-    if (root && *root) info->root = root;
+    if (root && *root) info->staging.root = root;
     return H5Pset_vol(fapl_id, vol_id, info.get());  // copies the info
   });
   preserving_errors([vol_id] { H5VLclose(vol_id); });

@@ -30,9 +30,11 @@ herr_t info_cmp(int* cmp_value, const void* a, const void* b) {
       return -1;
     if (*cmp_value != 0) return 0;
     auto order = [](const auto& l, const auto& r) { return l < r ? -1 : (r < l ? 1 : 0); };
-    if ((*cmp_value = order(x->root, y->root)) != 0) return 0;
-    if ((*cmp_value = order(x->prefix_size, y->prefix_size)) != 0) return 0;
-    *cmp_value = order(x->upload, y->upload);
+    const auto& xs = x->staging;
+    const auto& ys = y->staging;
+    if ((*cmp_value = order(xs.root, ys.root)) != 0) return 0;
+    if ((*cmp_value = order(xs.prefix_size, ys.prefix_size)) != 0) return 0;
+    *cmp_value = order(xs.upload, ys.upload);
     return 0;
   });
 }

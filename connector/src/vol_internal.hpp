@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "h5archive/staging_config.hpp"
+
 static_assert(H5VL_VERSION == 3, "the h5archive connector targets the HDF5 1.14 VOL API");
 
 namespace h5archive::vol {
@@ -49,9 +51,8 @@ inline void wrap_request(void** req, hid_t under_vol_id) {
 
 /// The connector's info: where the staging area is and what lies below.
 struct Info {
-  std::optional<std::string> root;  ///< unset: h5archive::default_staging_root()
-  std::optional<int> prefix_size;   ///< unset: 2, as the library's default
-  std::optional<std::string> upload;
+  /// root, prefix_size and upload as the library reads them (no other keys).
+  h5archive::StagingConfig staging;
   hid_t under_vol_id = H5I_INVALID_HID;  ///< owns one reference
   void* under_vol_info = nullptr;        ///< owned; freed through the under connector
 };

@@ -241,6 +241,17 @@ def test_env(root):
     r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env)
     check(r.returncode == 0 and "DATASET \"/data/value\"" in r.stdout,
           f"eval of env lets h5dump read by name: {r.stdout[-300:]} {r.stderr}")
+    # A root whose name holds the info string's own syntax still round-trips
+    # (the connector reads what the library's StagingConfig writes).
+    odd = os.path.join(os.path.dirname(os.path.abspath(root)), "odd } {root;x\\")
+    if os.path.lexists(odd):
+        os.unlink(odd)
+    os.symlink(os.path.abspath(root), odd)
+    script = (f'eval "$({CLI} --root "$ODD" env)"; '
+              f'"{H5DUMP}" -d /data/value /uploads/test_upload/archive/test_entry')
+    r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=dict(env, ODD=odd))
+    check(r.returncode == 0 and "DATASET \"/data/value\"" in r.stdout,
+          f"env of a root with braces, ';' and '\\' lets h5dump read: {r.stdout[-300:]} {r.stderr}")
     r = run("--root", root, "env", "--upload", "bad/id")
     check(r.returncode == 1 and "bad/id" in r.stderr, f"env refuses a bad upload id: {r.stderr}")
 

@@ -25,8 +25,8 @@ class UsageError : public std::runtime_error {
 
 /// Options every subcommand shares (given before or after the subcommand).
 struct GlobalOptions {
-  std::optional<std::string> root;  ///< --root; default_staging_root() if absent
-  int prefix_size = 2;              ///< --prefix-size
+  std::optional<std::string> root;       ///< --root; default_staging_root() if absent
+  int prefix_size = kDefaultPrefixSize;  ///< --prefix-size
 
   StagingArea staging_area() const;
   /// Resolves `reference` in staging_area(), with `upload` (--upload) as the

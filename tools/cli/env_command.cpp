@@ -4,10 +4,9 @@
 #include <ostream>
 #include <string>
 
-#include <fmt/format.h>
-
 #include "commands.hpp"
 #include "h5archive/errors.hpp"
+#include "h5archive/staging_config.hpp"
 
 namespace h5archive::cli {
 namespace {
@@ -53,12 +52,12 @@ int run_env(const GlobalOptions& global, const EnvOptions& options, std::ostream
     throw NotFoundError(
         "Cannot find libh5archive_vol.so: looked in plugins/ and " H5ARCHIVE_INSTALL_PLUGIN_SUBDIR
         "/ beside this program's bin/ folder");
-  // The connector's info string takes a value holding ';' in braces.
-  const std::string root = std::filesystem::absolute(area.root()).string();
-  std::string info = root.find(';') == std::string::npos ? "root=" + root : "root={" + root + "}";
-  if (area.prefix_size() != 2) info += fmt::format(";prefix_size={}", area.prefix_size());
-  if (options.upload) info += ";upload=" + *options.upload;
-  out << "export HDF5_VOL_CONNECTOR=" << shell_quote("h5archive " + info) << "\n";
+  // The connector reads what the library writes: any root round-trips.
+  StagingConfig config;
+  config.root = std::filesystem::absolute(area.root());
+  if (area.prefix_size() != kDefaultPrefixSize) config.prefix_size = area.prefix_size();
+  config.upload = options.upload;
+  out << "export HDF5_VOL_CONNECTOR=" << shell_quote("h5archive " + config.str()) << "\n";
   out << "export HDF5_PLUGIN_PATH=" << shell_quote(plugins.string()) << "\n";
   return 0;
 }

@@ -56,11 +56,14 @@ CLI::App* add_ls_command(CLI::App& app, LsOptions& options) {
 
 int run_ls(const GlobalOptions& global, const LsOptions& options, std::ostream& out) {
   const StagingArea area = global.staging_area();
-  // Names (/uploads/...) first; anything else must be a reference.
-  std::optional<Resolved> resolved = area.resolve_name(options.target);
-  if (!resolved) resolved = global.resolve(options.target, options.upload);
-  const std::filesystem::path& file = resolved->file;
-  const std::string start = resolved->dataset.empty() ? "/" : resolved->dataset;
+  // The library's "current upload" policy, as the connector's; anything that
+  // is neither a name nor a reference is refused with from_reference()'s reason.
+  const std::optional<std::string_view> upload(options.upload);
+  std::optional<Location> location = Location::from_target(options.target, upload);
+  if (!location) location = Location::from_reference(options.target, upload);
+  const Resolved resolved = area.resolve(*std::move(location));
+  const std::filesystem::path& file = resolved.file;
+  const std::string start = resolved.dataset.empty() ? "/" : resolved.dataset;
 
   if (object_kind(file, start) == TreeNode::Kind::dataset) {
     out << options.target << "  " << describe_dataset(file, start) << "\n";

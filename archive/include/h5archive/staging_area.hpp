@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "h5archive/reference.hpp"
+#include "h5archive/location.hpp"
 
 namespace h5archive {
 
@@ -15,28 +15,22 @@ namespace h5archive {
 /// else NOMAD's default `.volumes/fs/staging` (relative to the working directory).
 std::filesystem::path default_staging_root();
 
-/// Throws ResolveError unless `id` is a safe upload or entry id: non-empty,
-/// at most 255 characters, letters, digits, `_`, `-` and `.`, not starting
-/// with `.`. `what` ("upload id", "entry id") is used in the message.
-void validate_id(std::string_view id, std::string_view what);
+/// NOMAD's length of the shard folder name (`<root>/<upload[:2]>/<upload>`).
+inline constexpr int kDefaultPrefixSize = 2;
 
-/// Which directory of an upload a resolved name points into.
-enum class Directory { raw, archive };
-
-/// The outcome of resolving a reference or a name.
-struct Resolved {
+/// The outcome of resolving a reference or a name: the location and the OS
+/// path of its file in one staging area.
+struct Resolved : Location {
   std::filesystem::path file;  ///< OS path of the HDF5 file (may not exist yet)
-  std::string dataset;         ///< dataset path inside it; empty for a bare name
-  std::string upload_id;       ///< the upload the file belongs to
-  Directory directory = Directory::raw;
 };
 
 /// A staging root plus the sharding rule. Cheap to copy; holds no open files.
 class StagingArea {
  public:
   /// `prefix_size`: length of the shard folder name taken from the upload id
-  /// (NOMAD's default 2; 0 = no shard folder). Throws ValueError if negative.
-  explicit StagingArea(std::filesystem::path root = default_staging_root(), int prefix_size = 2);
+  /// (0 = no shard folder). Throws ValueError if negative.
+  explicit StagingArea(std::filesystem::path root = default_staging_root(),
+                       int prefix_size = kDefaultPrefixSize);
 
   const std::filesystem::path& root() const { return root_; }
   int prefix_size() const { return prefix_size_; }
@@ -65,6 +59,9 @@ class StagingArea {
   /// With `file_may_be_missing`, only a missing file itself is accepted (a
   /// file about to be created): its upload must exist all the same.
   void check(const Resolved& resolved, bool file_may_be_missing = false) const;
+
+  /// The OS path of a location's file. Reads no file system.
+  std::filesystem::path path_of(const Location& location) const;
 
   /// The OS path of raw file `relative` of an upload: throws SecurityError if
   /// it is absolute or leaves `raw/` through `..` (lexically). Neither the
@@ -97,7 +94,12 @@ class StagingArea {
   /// through unchanged. Throws like resolve() for a bad `/uploads/` name.
   std::optional<Resolved> resolve_name(std::string_view name) const;
 
+  /// A location (location.hpp) with the OS path of its file in this area.
+  Resolved resolve(Location location) const;
+
  private:
+  std::string upload_folder(std::string_view upload_id) const;  // id already checked
+
   std::filesystem::path root_;
   int prefix_size_;
 };
