@@ -99,6 +99,9 @@ void set_routes(httplib::Server& server, const H5GroveApi& api,
                if (req.path == "/") return res.set_content("ok", "text/plain");
                send(error_reply(404, "Not found: " + req.path), res);
              });
+  // Browsers ask for it on every page; there is none.
+  server.Get("/favicon.ico",
+             [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     const std::string message = res.status == 404 ? "Not found: " + printable(req.path)
