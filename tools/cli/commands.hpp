@@ -133,6 +133,7 @@ struct ServeOptions {
   std::optional<std::string> web_dir;
   std::uint64_t max_selection_mib = 1024;
   std::uint64_t max_json_elements = 1ull << 22;
+  bool quiet = false;
 };
 CLI::App* add_serve_command(CLI::App& app, ServeOptions& options);
 int run_serve(const GlobalOptions& global, const ServeOptions& options, std::ostream& out);

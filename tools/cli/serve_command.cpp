@@ -54,6 +54,7 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
                   "Largest format=json selection, in elements (larger: 413)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 30));
+  cmd->add_flag("--quiet", options.quiet, "No request log lines");
   return cmd;
 }
 
@@ -65,6 +66,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options, std::ost
   server.web_dir = options.web_dir ? std::filesystem::path(*options.web_dir) : default_web_dir();
   server.limits.max_binary_bytes = options.max_selection_mib << 20;
   server.limits.max_json_elements = options.max_json_elements;
+  server.quiet = options.quiet;
   return serve::run_server(global.staging_area(), server, out, std::cerr);
 }
 

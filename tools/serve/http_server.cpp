@@ -61,11 +61,19 @@ std::string printable(const std::string& text) {
   return out;
 }
 
-void send(const Reply& reply, httplib::Response& res) {
+// Hands the body over without copying it (httplib's set_content copies):
+// /data answers are often megabytes.
+void send(Reply reply, httplib::Response& res) {
   res.status = reply.status;
   for (const auto& [key, value] : reply.headers) res.set_header(key, value);
   if (!reply.stream) {
-    res.set_content(reply.body, reply.content_type);
+    if (reply.body.size() < 65536) return res.set_content(reply.body, reply.content_type);
+    auto body = std::make_shared<std::string>(std::move(reply.body));
+    res.set_content_provider(
+        body->size(), reply.content_type,
+        [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+          return sink.write(body->data() + offset, length);
+        });
     return;
   }
   auto stream = reply.stream;
@@ -148,9 +156,12 @@ int run_server(const StagingArea& area, const ServerOptions& options, std::ostre
   httplib::Server server;
   const unsigned threads = options.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server.set_keep_alive_timeout(2);  // an idle browser connection frees its thread soon
+  server.set_keep_alive_timeout(2);
+  server.set_keep_alive_max_count(1000);  // httplib's default, 5, reconnects all the time
+  // Small answers (/meta) go out at once, not after the client's delayed ACK.
+  server.set_tcp_nodelay(true);  // an idle browser connection frees its thread soon
   set_routes(server, api, page);
-  set_logging(server, log);
+  if (!options.quiet) set_logging(server, log);
 
   int port = options.port;
   if (port == 0) {

@@ -18,6 +18,7 @@ struct ServerOptions {
   unsigned threads = 8;
   std::filesystem::path web_dir;  ///< index.html, main.js, main.css; empty: no page
   Limits limits;
+  bool quiet = false;  ///< no request log lines (benchmarks)
 };
 
 /// Serves until SIGINT or SIGTERM; returns 0 then, 1 if the address cannot
