@@ -131,30 +131,11 @@ json numpy_dtype(hid_t type) {
   }
 }
 
-json type_metadata(hid_t type) {
-  const H5T_class_t cls = H5Tget_class(type);
-  json meta = {
-      {"class", static_cast<int>(cls)}, {"dtype", numpy_dtype(type)}, {"size", H5Tget_size(type)}};
+namespace {
+
+// The keys of types built from other types: members, base, dims.
+void add_composite_metadata(hid_t type, H5T_class_t cls, json& meta) {
   switch (cls) {
-    case H5T_INTEGER:
-      meta["order"] = static_cast<int>(H5Tget_order(type));
-      meta["sign"] = static_cast<int>(H5Tget_sign(type));
-      break;
-    case H5T_FLOAT:
-    case H5T_BITFIELD:
-      meta["order"] = static_cast<int>(H5Tget_order(type));
-      break;
-    case H5T_STRING:
-      meta["cset"] = static_cast<int>(H5Tget_cset(type));
-      meta["strpad"] = static_cast<int>(H5Tget_strpad(type));
-      meta["vlen"] = H5Tis_variable_str(type) > 0;
-      break;
-    case H5T_OPAQUE: {
-      char* tag = H5Tget_tag(type);
-      meta["tag"] = tag ? tag : "";
-      H5free_memory(tag);
-      break;
-    }
     case H5T_COMPOUND: {
       json members = json::array();
       for (int i = 0; i < H5Tget_nmembers(type); ++i) {
@@ -187,6 +168,43 @@ json type_metadata(hid_t type) {
       meta["base"] = type_metadata(base.get());
       break;
     }
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+json type_metadata(hid_t type) {
+  const H5T_class_t cls = H5Tget_class(type);
+  json meta = {
+      {"class", static_cast<int>(cls)}, {"dtype", numpy_dtype(type)}, {"size", H5Tget_size(type)}};
+  switch (cls) {
+    case H5T_INTEGER:
+      meta["order"] = static_cast<int>(H5Tget_order(type));
+      meta["sign"] = static_cast<int>(H5Tget_sign(type));
+      break;
+    case H5T_FLOAT:
+    case H5T_BITFIELD:
+      meta["order"] = static_cast<int>(H5Tget_order(type));
+      break;
+    case H5T_STRING:
+      meta["cset"] = static_cast<int>(H5Tget_cset(type));
+      meta["strpad"] = static_cast<int>(H5Tget_strpad(type));
+      meta["vlen"] = H5Tis_variable_str(type) > 0;
+      break;
+    case H5T_OPAQUE: {
+      char* tag = H5Tget_tag(type);
+      meta["tag"] = tag ? tag : "";
+      H5free_memory(tag);
+      break;
+    }
+    case H5T_COMPOUND:
+    case H5T_ENUM:
+    case H5T_VLEN:
+    case H5T_ARRAY:
+      add_composite_metadata(type, cls, meta);
+      break;
     default:
       break;
   }

@@ -75,6 +75,24 @@ class SlabStream : public BodyStream {
   std::uint64_t block_bytes_;
 };
 
+struct DataQuery {
+  Format format;
+  bool safe;     ///< dtype=safe
+  bool flatten;  ///< anything but "false", as h5grove's parse_bool_arg
+};
+
+DataQuery parse_query(const Params& params) {
+  const std::string* dtype = param(params, "dtype");
+  if (dtype && *dtype != "origin" && *dtype != "safe")
+    throw ApiError(422, "Unsupported dtype " + *dtype);
+  const std::string* flatten_arg = param(params, "flatten");
+  std::string flatten_text = flatten_arg ? *flatten_arg : "false";
+  std::transform(flatten_text.begin(), flatten_text.end(), flatten_text.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return {parse_format(param(params, "format")), dtype && *dtype == "safe",
+          flatten_text != "false"};
+}
+
 void check_encoding(hid_t type, Format format, bool safe) {
   if (safe && !is_numeric(type)) throw ApiError(422, "Unsupported dtype safe for non-numeric data");
   if (format == Format::npy && !is_numeric(type))
@@ -118,16 +136,7 @@ Reply json_reply(SlabReader& reader, const std::vector<hsize_t>& shape, bool fla
 Reply data_reply(Id f, const std::filesystem::path& file, Entity& e, const Params& params,
                  const Limits& limits) {
   if (e.kind != Entity::Kind::dataset) throw ApiError(422, e.path + " is not a dataset");
-  const std::string* dtype = param(params, "dtype");
-  if (dtype && *dtype != "origin" && *dtype != "safe")
-    throw ApiError(422, "Unsupported dtype " + *dtype);
-  const bool safe = dtype && *dtype == "safe";
-  const Format format = parse_format(param(params, "format"));
-  const std::string* flatten_arg = param(params, "flatten");
-  std::string flatten_text = flatten_arg ? *flatten_arg : "false";
-  std::transform(flatten_text.begin(), flatten_text.end(), flatten_text.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  const bool flatten = flatten_text != "false";
+  const auto [format, safe, flatten] = parse_query(params);
 
   Id dcpl = checked_id(H5Dget_create_plist(e.object.get()), "Reading a creation list");
   refuse_unsafe_storage(dcpl.get(), file, e.path);  // external raw storage, VDS leading out
