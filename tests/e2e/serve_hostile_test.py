@@ -14,6 +14,7 @@ request (method, target, status, bytes, ms), SIGINT and SIGTERM stop the
 server cleanly (exit 0), and --help tells the options and their defaults.
 Runs with pytest (`python serve_hostile_test.py` calls it).
 """
+import concurrent.futures
 import json
 import os
 import re
@@ -152,6 +153,23 @@ def test_limits(layout):
         assert status == 200 and len(body) == 3 * 300 * 8
     finally:
         assert server.stop() == 0
+
+
+def test_concurrent_clients(layout):
+    """16 clients at once on 4 threads get the answers one client gets alone."""
+    tmp, root, _ = layout
+    server = start_serve(root, extra=["--threads", "4", "--quiet"])
+    queries = [("meta", q(file=RAW + "ok.h5")), ("data", q(file=RAW + "ok.h5", path="/d")),
+               ("data", q(file=RAW + "ok.h5", path="/d", format="npy")),
+               ("meta", q(file=RAW + "missing.h5")), ("data", q(file=RAW + "ok.h5", path="/x"))]
+    try:
+        alone = [get(server.url, e, query)[:3] for e, query in queries]
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(lambda i: get(server.url, *queries[i % 5])[:3], range(400)))
+    finally:
+        assert server.stop() == 0
+    assert [a[0] for a in alone] == [200, 200, 200, 404, 404]
+    assert all(a == alone[i % 5] for i, a in enumerate(answers))
 
 
 LOG_LINE = re.compile(r"^GET (/\S*) (\d{3}) (\d+) (\d+\.\d)ms$")
