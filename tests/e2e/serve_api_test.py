@@ -76,6 +76,8 @@ def write_types_file(path):
         f["empty"] = h5py.Empty("f8")
         f["compound"] = np.array([(1, 2.5), (3, -1.0)], dtype=[("a", "i4"), ("b", "f8")])
         f["named_type"] = np.dtype("<f8")
+        refs = f.create_dataset("refs", (2,), dtype=h5py.ref_dtype)
+        refs[0] = f["cube"].ref
         links = f.create_group("links")
         links["soft"] = h5py.SoftLink("/cube")
         links["broken_soft"] = h5py.SoftLink("/nowhere")
@@ -131,7 +133,7 @@ def compare(servers, endpoint, **query):
 META_PATHS = [(ENTRY, p) for p in ("/", "/data", "/data/value", "/data/value_external")] + [
     (TYPES, p) for p in ("/", "/numbers", "/numbers/f8", "/numbers/bool", "/numbers/c16",
                          "/numbers/enum", "/numbers/be_i4", "/numbers/f2", "/strings",
-                         "/strings/scalar_vlen", "/cube", "/empty", "/compound", "/named_type",
+                         "/strings/scalar_vlen", "/cube", "/empty", "/compound", "/named_type", "/refs",
                          "/links", "/links/soft", "/links/broken_soft", "/links/ext",
                          "/links/ext_broken")]
 
@@ -178,7 +180,7 @@ DATASETS = ["/numbers/" + n for n in ("bool", "i1", "i2", "i4", "i8", "u1", "u2"
                                       "f8", "f8_special", "c8", "c16", "f2", "enum")] + [
     "/cube", "/scalar_f8", "/links/soft", "/links/ext"]
 STRINGS = ["/strings/fixed", "/strings/vlen", "/strings/scalar_vlen", "/strings/scalar_fixed",
-           "/compound", "/empty"]
+           "/compound", "/empty", "/refs"]
 
 
 @pytest.mark.parametrize("path", DATASETS + STRINGS)

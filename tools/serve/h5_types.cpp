@@ -234,6 +234,7 @@ Id binary_memory_type(hid_t file_type, bool safe) {
 
 Id json_memory_type(hid_t file_type) {
   const H5T_class_t cls = H5Tget_class(file_type);
+  if (cls == H5T_REFERENCE) return checked_id(H5Tcopy(file_type), "Copying a type");
   if (cls == H5T_FLOAT) {
     // JSON prints float32 with its own shortest form (as orjson does), wider
     // and narrower floats as doubles.

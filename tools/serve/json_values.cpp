@@ -99,6 +99,15 @@ void append_sequence(std::string& out, hid_t type, const unsigned char* p) {
   append_json_values(out, base.get(), static_cast<const unsigned char*>(seq.p), {seq.len}, false);
 }
 
+// What h5grove prints for a reference: h5py's str() of it.
+void append_reference(std::string& out, hid_t type, const unsigned char* p) {
+  const bool region = H5Tequal(type, H5T_STD_REF_DSETREG) > 0;
+  bool null = true;
+  for (std::size_t i = 0; i < H5Tget_size(type); ++i) null = null && p[i] == 0;
+  out += region ? "\"<HDF5 region reference" : "\"<HDF5 object reference";
+  out += null ? " (null)>\"" : ">\"";
+}
+
 void append_element(std::string& out, hid_t type, const unsigned char* p) {
   switch (H5Tget_class(type)) {
     case H5T_INTEGER:
@@ -124,6 +133,8 @@ void append_element(std::string& out, hid_t type, const unsigned char* p) {
       return append_array_type(out, type, p);
     case H5T_VLEN:
       return append_sequence(out, type, p);
+    case H5T_REFERENCE:
+      return append_reference(out, type, p);
     default:
       throw ApiError(422, "Unsupported type class " +
                               std::to_string(static_cast<int>(H5Tget_class(type))) +
