@@ -4,8 +4,9 @@ Headless Chromium (Debian's `chromium`) driven by playwright-core from the
 build's npm folder (no browser download) opens
 `/?file=/uploads/test_upload/archive/test_entry&path=/data/value` for the
 demo entry, waits for H5Web's heatmap canvas, saves a screenshot to
-build/serve-browser.png for people to look at, and checks that the canvas
-shows the image: eye(5) in a colour map is two colours over most of it, so
+build/serve-browser.png for people to look at; then opens the entry at its
+root and selects data > value in H5Web's tree. Both times it checks that the
+canvas shows the image: eye(5) in a colour map is two colours over most of it, so
 at least two colours each cover more than 1% and none covers everything.
 The page must raise no JavaScript error, and the server must have answered
 H5Web's requests (/meta, /attr, /data with format=bin&dtype=safe).
@@ -63,8 +64,9 @@ def main():
     failures = []
     if result["errors"]:
         failures.append(f"JavaScript errors: {result['errors']}")
-    if result["colours"] < 2 or result["dominant"] > 0.99:
-        failures.append(f"the heatmap canvas looks blank: {result}")
+    for shown in (result, result["clicked"]):
+        if shown["colours"] < 2 or shown["dominant"] > 0.99:
+            failures.append(f"the heatmap canvas looks blank: {result}")
     for part in ("GET /meta?file=%2Fuploads%2Ftest_upload%2Farchive%2Ftest_entry&path=%2Fdata"
                  "%2Fvalue 200", "format=bin&dtype=safe 200"):
         if part not in requests:
