@@ -7,8 +7,11 @@
 #include <signal.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -21,6 +24,53 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 thread_local Clock::time_point request_start = Clock::now();
+
+// httplib's ThreadPool with a bounded queue: when every worker is busy and
+// `capacity` accepted connections wait, the accepting thread waits too, and
+// further clients wait in the kernel's listen backlog instead of piling up
+// open sockets here.
+class BoundedPool : public httplib::TaskQueue {
+ public:
+  BoundedPool(unsigned threads, std::size_t capacity) : capacity_(capacity) {
+    for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+  }
+  void enqueue(std::function<void()> job) override {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [this] { return jobs_.size() < capacity_; });
+    jobs_.push_back(std::move(job));
+    ready_.notify_one();
+  }
+  void shutdown() override {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& worker : workers_) worker.join();
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;  // stopping, and nothing left to do
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      room_.notify_one();
+      job();
+    }
+  }
+  std::size_t capacity_;
+  std::vector<std::thread> workers_;
+  std::deque<std::function<void()>> jobs_;
+  std::mutex mutex_;
+  std::condition_variable ready_, room_;
+  bool stopping_ = false;
+};
 
 struct StaticFile {
   std::string content_type;
@@ -155,7 +205,7 @@ int run_server(const StagingArea& area, const ServerOptions& options, std::ostre
   const auto page = load_page(options.web_dir);
   httplib::Server server;
   const unsigned threads = options.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.new_task_queue = [threads] { return new BoundedPool(threads, 4 * threads); };
   server.set_keep_alive_timeout(2);
   server.set_keep_alive_max_count(1000);  // httplib's default, 5, reconnects all the time
   // Small answers (/meta) go out at once, not after the client's delayed ACK.
