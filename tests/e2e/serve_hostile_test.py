@@ -140,6 +140,8 @@ def test_limits(layout):
     tmp, root, _ = layout
     with h5py.File(os.path.join(root, "up", "up_evil", "raw", "big.h5"), "w") as f:
         f["x"] = np.zeros((1024, 300))  # 2.3 MiB
+        # 2^62 elements, 2^65 bytes: never allocated, never read whole.
+        f.create_dataset("huge", shape=(2 ** 31, 2 ** 31), chunks=(1, 1024), dtype="f8")
     server = start_serve(root, extra=["--max-selection-mib", "1", "--max-json-elements", "1000"])
     try:
         status, _, body, _ = get(server.url, "data", q(file=RAW + "big.h5", path="/x", format="bin"))
@@ -151,6 +153,12 @@ def test_limits(layout):
         status, _, body, _ = get(server.url, "data",
                                  q(file=RAW + "big.h5", path="/x", selection="0:3", format="bin"))
         assert status == 200 and len(body) == 3 * 300 * 8
+        status, _, body, _ = get(server.url, "data", q(file=RAW + "big.h5", path="/huge",
+                                                       format="bin"))
+        assert status == 413 and "more than 2^64 bytes" in body.decode(), body
+        status, _, body, _ = get(server.url, "data", q(file=RAW + "big.h5", path="/huge",
+                                                       selection="-1,5:8"))
+        assert status == 200 and json.loads(body) == [0.0, 0.0, 0.0], body
     finally:
         assert server.stop() == 0
 

@@ -11,7 +11,15 @@ SlabReader::SlabReader(Id dataset, const StridedSlab& slab, Id memory_type)
     : dataset_(std::move(dataset)), memory_type_(std::move(memory_type)), slab_(slab) {
   file_space_ = checked_id(H5Dget_space(dataset_.get()), "Reading a dataspace");
   element_size_ = H5Tget_size(memory_type_.get());
-  for (auto c : slab_.count) elements_ *= c;
+  std::uint64_t bytes = 0;
+  for (auto c : slab_.count) {
+    if (__builtin_mul_overflow(elements_, c, &elements_))
+      throw ApiError(413, "Selection has more than 2^64 elements");
+  }
+  if (__builtin_mul_overflow(elements_, element_size_, &bytes))
+    throw ApiError(413, "Selection of " + std::to_string(elements_) +
+                            " elements has more than "
+                            "2^64 bytes");
   if (!slab_.count.empty()) {
     rows_ = slab_.count[0];
     row_elements_ = rows_ ? elements_ / rows_ : 0;
