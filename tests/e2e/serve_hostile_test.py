@@ -63,6 +63,9 @@ def layout():
         f.create_dataset("ext_data", shape=(8,), dtype="f8",
                          external=[(os.path.join(outside, "secret.bin"), 0, 64)])
     os.mkfifo(os.path.join(raw, "fifo.h5"))
+    os.mkdir(os.path.join(raw, "folder.h5"))
+    with open(os.path.join(raw, "text.h5"), "w") as f:
+        f.write("not HDF5")
     yield tmp, os.path.join(tmp, "staging"), outside
     shutil.rmtree(tmp, ignore_errors=True)
 
@@ -96,6 +99,9 @@ HOSTILE = [
     ("data", q(file=RAW + "vds.h5", path="/vds"), 403),
     ("data", q(file=RAW + "extstore.h5", path="/ext_data"), 403),
     ("meta", q(file=RAW + "fifo.h5"), 422),
+    ("meta", q(file=RAW + "folder.h5"), 422),
+    ("meta", q(file=RAW + "text.h5"), 422),
+    ("meta", q(file="/uploads/no_such_upload/raw/ok.h5"), 404),
     ("meta", q(file="/uploads/up_evil/raw/missing.h5"), 404),
     ("meta/../../../etc/passwd", q(file=RAW + "ok.h5"), 404),
     ("..%2f..%2f..%2fetc%2fpasswd", "", 404),
@@ -122,6 +128,8 @@ def test_hostile_requests(layout):
                 failures.append(f"{endpoint}?{query[:120]}: no message in {text}")
             if any(marker in text for marker in hostile.SECRET_MARKERS):
                 failures.append(f"{endpoint}?{query[:120]}: secret value in {text}")
+            if root in text:  # messages never show the server's own paths
+                failures.append(f"{endpoint}?{query[:120]}: a server path in {text}")
             if time.time() - start > hostile.HANG_TIMEOUT:
                 failures.append(f"{endpoint}?{query[:120]}: took {time.time() - start:.1f} s")
         # The boundary does not refuse everything: the fine file and link still work.

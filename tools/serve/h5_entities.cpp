@@ -176,9 +176,9 @@ Id open_staged_file(const std::filesystem::path& file) {
     case StagingRefusal::Kind::escape:
       H5Eclear2(H5E_DEFAULT);
       throw ApiError(403, "Cannot read file: Permission denied!");
-    case StagingRefusal::Kind::not_regular:
+    case StagingRefusal::Kind::not_regular:  // its message names the OS path
       H5Eclear2(H5E_DEFAULT);
-      throw ApiError(422, refusal.message);
+      throw ApiError(422, file.filename().string() + " is not a regular file");
     default:
       throw ApiError(422,
                      hdf5_failure("Cannot open " + file.filename().string() + " as HDF5").what());

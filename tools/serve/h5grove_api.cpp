@@ -64,7 +64,16 @@ Resolved resolve_file(const StagingArea& area, const std::string& name) {
                      "file must be an /uploads/<upload>/archive/<entry> or "
                      "/uploads/<upload>/raw/<path> name, or a reference: " +
                          name);
-    area.check(*resolved);
+    try {
+      area.check(*resolved);
+    } catch (const SecurityError&) {
+      throw;
+    } catch (const UnknownUploadError&) {
+      throw;
+    } catch (const ResolveError&) {
+      // Its message names the OS path; the client gets the name it sent.
+      throw ApiError(422, name + " is not a regular file");
+    }
     return *resolved;
   } catch (...) {
     rethrow_as_api_error();
