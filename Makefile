@@ -31,6 +31,8 @@ demo: build
 	@rm -rf $(BUILD)/demo
 	$(BUILD)/bin/h5archive --root $(BUILD)/demo/staging demo
 	$(H5ARCHIVE_HDF5_PREFIX)/bin/h5dump $(BUILD)/demo/staging/te/test_upload/archive/test_entry.h5
+	@echo "In H5Web: $(BUILD)/bin/h5archive --root $(BUILD)/demo/staging serve   # then open"
+	@echo "http://127.0.0.1:8080/?file=/uploads/test_upload/archive/test_entry&path=/data/value"
 
 # Benchmarks, never tests: one table of figures, how to read it in
 # docs/benchmarks.md. BENCH_ARGS shrinks it, e.g. BENCH_ARGS="--size-mib 64 --reps 3".

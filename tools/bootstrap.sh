@@ -28,7 +28,10 @@ as_root() {
 # --- 1. Debian packages ----------------------------------------------------
 PACKAGES=(cmake ninja-build g++ pkg-config zlib1g-dev nlohmann-json3-dev libfmt-dev
           libgtest-dev libgmock-dev libcli11-dev dpkg-dev python3-venv clang-format make
-          strace valgrind clang libclang-rt-14-dev)
+          strace valgrind clang libclang-rt-14-dev libcpp-httplib-dev chromium)
+# `h5archive serve`'s H5Web page is bundled from npm (web/): Node.js and npm
+# come from Debian unless some other install already provides them.
+command -v npm >/dev/null || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -113,6 +116,18 @@ if "$VENV/bin/python" -c "import pytest,sys; sys.exit(pytest.__version__ != '$PY
 else
   say "installing pytest $PYTEST_VERSION into $VENV"
   "$VENV/bin/pip" install --quiet "pytest==$PYTEST_VERSION" || die "pip install pytest==$PYTEST_VERSION failed"
+fi
+
+# h5grove (with its Tornado handlers), the reference `h5archive serve` is
+# compared with (tests/e2e/serve_api_test.py) and measured against (make bench).
+# h5py is already there, so pip leaves it (built against our HDF5) alone.
+H5GROVE_VERSION=4.0.0
+if "$VENV/bin/python" -c "import tornado,sys,importlib.metadata as m; sys.exit(m.version('h5grove') != '$H5GROVE_VERSION')" 2>/dev/null; then
+  say "h5grove $H5GROVE_VERSION: present in $VENV"
+else
+  say "installing h5grove[tornado]==$H5GROVE_VERSION into $VENV"
+  "$VENV/bin/pip" install --quiet "h5grove[tornado]==$H5GROVE_VERSION" \
+    || die "pip install h5grove[tornado]==$H5GROVE_VERSION failed"
 fi
 
 # Where the rest of the build finds things.

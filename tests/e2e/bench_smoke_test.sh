@@ -32,7 +32,9 @@ for expected in "hdf5     1.14" "cpu      " "ram      " \
   "connector read 8 MiB vs native" \
   "connector H5Lexists per call vs native" \
   "Reference::parse, mixed references" \
-  "StagingArea::resolve"; do
+  "StagingArea::resolve" \
+  "serve /meta vs h5grove app" \
+  "serve /data 1 MiB bin vs h5grove app"; do
   grep -qF -- "$expected" "$work/out" || fail "no line with '$expected'"
 done
 # One table: its header appears once.

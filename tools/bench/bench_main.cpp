@@ -5,7 +5,7 @@
 //
 //   bench [--size-mib M] [--reps N] [--stream-sizes A,B,C] [--block-mib B]
 //         [--stream-reps N] [--calls N] [--cycles N] [--python PATH]
-//         [--only write,stream,connector,references]
+//         [--only write,stream,connector,references,serve]
 //
 // Progress goes to stderr; the machine, the settings and the table to stdout.
 #include <fmt/core.h>
@@ -21,6 +21,7 @@
 #include "bench_support.hpp"
 #include "connector_bench.hpp"
 #include "reference_bench.hpp"
+#include "serve_bench.hpp"
 #include "stream_bench.hpp"
 #include "write_bench.hpp"
 
@@ -31,7 +32,7 @@ using namespace h5archive::bench;
 constexpr const char* kUsage =
     "usage: bench [--size-mib M] [--reps N] [--stream-sizes A,B,C] [--block-mib B]\n"
     "             [--stream-reps N] [--calls N] [--cycles N] [--python PATH]\n"
-    "             [--only write,stream,connector,references]\n"
+    "             [--only write,stream,connector,references,serve]\n"
     "  --size-mib M      quantity written and read (default 1024); streaming sizes\n"
     "                    default to M, 2M and 4M\n"
     "  --reps N          rounds per comparison (default 5)\n"
@@ -53,7 +54,7 @@ struct Options {
   long calls = 20000;
   long cycles = 10000;
   std::string python;
-  std::set<std::string> parts{"write", "stream", "connector", "references"};
+  std::set<std::string> parts{"write", "stream", "connector", "references", "serve"};
 };
 
 bool positive(const std::string& text, long& out) {
@@ -164,6 +165,17 @@ int run(const Options& o, const std::string& self, const std::string& command) {
     const fs::path sub = folder.path() / "references";
     fs::create_directories(sub);
     const auto more = reference_rows(run_reference_bench({o.reps, 0.2}, sub));
+    rows.insert(rows.end(), more.begin(), more.end());
+  }
+  if (o.parts.contains("serve")) {
+    const fs::path sub = folder.path() / "serve";
+    fs::create_directories(sub);
+    ServeOptions so;
+    so.h5archive = (fs::path(self).parent_path() / "h5archive").string();
+    so.python = o.python.empty() ? default_python() : o.python;
+    so.h5grove_app = H5ARCHIVE_BENCH_H5GROVE_APP;
+    so.reps = o.reps < 3 ? o.reps : 3;
+    const auto more = serve_rows(run_serve_bench(so, sub));
     rows.insert(rows.end(), more.begin(), more.end());
   }
   fmt::print("\n");

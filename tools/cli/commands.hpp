@@ -124,4 +124,18 @@ struct EnvOptions {
 CLI::App* add_env_command(CLI::App& app, EnvOptions& options);
 int run_env(const GlobalOptions& global, const EnvOptions& options, std::ostream& out);
 
+/// `h5archive serve [--host H] [--port P] [--threads N] ...`: the h5grove
+/// API and the H5Web page over HTTP (tools/serve/).
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  unsigned threads = 8;
+  std::optional<std::string> web_dir;
+  std::uint64_t max_selection_mib = 1024;
+  std::uint64_t max_json_elements = 1ull << 22;
+  bool quiet = false;
+};
+CLI::App* add_serve_command(CLI::App& app, ServeOptions& options);
+int run_serve(const GlobalOptions& global, const ServeOptions& options, std::ostream& out);
+
 }  // namespace h5archive::cli

@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   LinkOptions link;
   CheckOptions check;
   EnvOptions env;
+  ServeOptions serve;
   CLI::App* demo_cmd = add_demo_command(app);
   CLI::App* resolve_cmd = add_resolve_command(app, resolve);
   CLI::App* ls_cmd = add_ls_command(app, ls);
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
   CLI::App* link_cmd = add_link_command(app, link);
   CLI::App* check_cmd = add_check_command(app, check);
   CLI::App* env_cmd = add_env_command(app, env);
+  CLI::App* serve_cmd = add_serve_command(app, serve);
 
   try {
     app.parse(argc, argv);
@@ -93,6 +95,7 @@ int main(int argc, char** argv) {
     if (link_cmd->parsed()) return run_link(global, link, std::cout);
     if (check_cmd->parsed()) return run_check(global, check, std::cout, std::cerr);
     if (env_cmd->parsed()) return run_env(global, env, std::cout);
+    if (serve_cmd->parsed()) return run_serve(global, serve, std::cout);
   } catch (const UsageError& e) {
     std::cerr << "h5archive: error: " << e.what() << "\n";
     return 2;

@@ -1,0 +1,62 @@
+// Errors the h5grove API answers with: an HTTP status and the message that
+// goes into h5grove's error body {"message": ...}.
+#pragma once
+
+#include <hdf5.h>
+
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace h5archive::serve {
+
+/// A request the API refuses: `status` is the HTTP status (404 missing file
+/// or path, 403 outside the boundary, 413 too large, 422 bad argument, ...).
+class ApiError : public std::runtime_error {
+ public:
+  ApiError(int status, const std::string& message) : std::runtime_error(message), status_(status) {}
+  int status() const noexcept { return status_; }
+
+ private:
+  int status_;
+};
+
+/// The HDF5 library this project builds is not thread-safe (no
+/// H5_HAVE_THREADSAFE): every HDF5 call of the server, and every close of an
+/// HDF5 id, happens while holding this lock. Parsing requests and sending
+/// bytes do not, so the thread pool still overlaps network and HDF5 work.
+/// Recursive: a streamed reply that fails while it is being built closes
+/// its ids (taking the lock) while the request still holds it.
+std::recursive_mutex& hdf5_mutex();
+
+/// Owns one HDF5 id (closed with H5Idec_ref; the caller holds hdf5_mutex()).
+class Id {
+ public:
+  Id() = default;
+  explicit Id(hid_t id) noexcept : id_(id) {}
+  Id(Id&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)) {}
+  Id& operator=(Id&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = std::exchange(other.id_, H5I_INVALID_HID);
+    }
+    return *this;
+  }
+  Id(const Id&) = delete;
+  Id& operator=(const Id&) = delete;
+  ~Id() { reset(); }
+  hid_t get() const noexcept { return id_; }
+  bool valid() const noexcept { return id_ >= 0; }
+  void reset() noexcept {
+    if (id_ >= 0) H5Idec_ref(std::exchange(id_, H5I_INVALID_HID));
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+/// `id` owned, or ApiError(500) naming `what` when HDF5 returned an error.
+Id checked_id(hid_t id, const std::string& what);
+
+}  // namespace h5archive::serve
