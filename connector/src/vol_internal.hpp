@@ -10,13 +10,13 @@
 #include <H5VLconnector_passthru.h>
 #include <hdf5.h>
 
+#include "hdf5_compat.hpp"  // the VOL API version check
+
 #include <exception>
 #include <optional>
 #include <source_location>
 #include <string>
 #include <string_view>
-
-static_assert(H5VL_VERSION == 3, "the h5archive connector targets the HDF5 1.14 VOL API");
 
 namespace h5archive::vol {
 
