@@ -8,7 +8,7 @@ JOBS ?= 2
 WERROR ?= ON
 export H5ARCHIVE_CACHE H5ARCHIVE_HDF5_PREFIX H5ARCHIVE_VENV
 
-.PHONY: all setup configure build test demo bench apitests format clean test-asan fuzz
+.PHONY: all setup configure build test demo bench apitests format clean test-asan fuzz wheel
 
 all: build
 
@@ -37,6 +37,10 @@ demo: build
 BENCH_ARGS ?=
 bench: build
 	$(BUILD)/bin/bench $(BENCH_ARGS)
+
+# The Python wheel for PyPI's h5py (docs/python.md): build/wheel/dist/*.whl.
+wheel: setup
+	@tools/wheel.sh $(BUILD)/wheel
 
 format:
 	@git ls-files '*.cpp' '*.hpp' '*.h' | xargs clang-format -i
