@@ -4,6 +4,7 @@ any path. Run by that venv's python; every check runs in a child with a
 scrubbed environment (PATH=/usr/bin:/bin, HOME, nothing else).
 
 Covered: h5archive.File by name and by whole reference, a raw file's dataset,
+another upload's file and a cross-upload reference (linked by the wheel's CLI),
 writing in 'a' mode, FileNotFoundError/PermissionError with the connector's
 message, the trust boundary (external link and external storage leaving the
 staging root), the environment route (`python -m h5archive env`), the
@@ -61,6 +62,8 @@ attempt("name", lambda: read("/uploads/test_upload/archive/test_entry", "/data/v
 attempt("reference", lambda: read("/uploads/test_upload/archive/test_entry#/data/value", "/data/value"))
 attempt("raw", lambda: read("/uploads/test_upload/raw/external.h5", "/path/to/data"))
 attempt("through_link", lambda: read("/uploads/test_upload/archive/test_entry", "/data/value_external"))
+attempt("other_upload", lambda: read("/uploads/other_upload/raw/other.h5#/x/y", "/x/y"))
+attempt("cross_link", lambda: read("/uploads/test_upload/archive/test_entry", "/data/other"))
 def append():
     with h5archive.File("/uploads/test_upload/raw/written.h5", "a", root=root) as f:
         f["/new/values"] = np.arange(6.0)
@@ -87,6 +90,22 @@ def expect_error(r, key, cls, *texts):
           f"{key}: {cls} naming {texts}; got {got[0]}: {got[1]}")
 
 
+def make_other_upload(root):
+    """A second upload, and a quantity of test_entry linked into it with the
+    wheel's command line (a cross-upload reference)."""
+    import h5py
+
+    raw = os.path.join(root, "ot", "other_upload", "raw")
+    os.makedirs(raw)
+    os.makedirs(os.path.join(root, "ot", "other_upload", "archive"))
+    with h5py.File(os.path.join(raw, "other.h5"), "w") as f:
+        f["/x/y"] = [7.0, 8.0]
+    p = subprocess.run([os.path.join(BIN, "h5archive"), "--root", root, "link", "test_upload",
+                        "test_entry", "/data/other", "/uploads/other_upload/raw/other.h5#/x/y"],
+                       env=clean_env(), capture_output=True, text=True, timeout=120)
+    check(p.returncode == 0, f"h5archive link to another upload: {p.stderr.strip()}")
+
+
 def make_hostile(root, outside):
     """A raw file whose link and external storage leave the staging root,
     written with plain h5py (no connector)."""
@@ -109,6 +128,10 @@ def check_reads(root):
     check(raw[0] == "ok" and len(raw[1]) == 3 and raw[1][0] == [0.0, 1.0, 2.0, 3.0],
           f"a raw file's dataset: {raw}")
     check(r.get("through_link") == raw, "the archive's external link reads the raw dataset")
+    check(r.get("other_upload") == ["ok", [7.0, 8.0]],
+          f"another upload's raw file by whole reference: {r.get('other_upload')}")
+    check(r.get("cross_link") == ["ok", [7.0, 8.0]],
+          f"a cross-upload reference through the archive: {r.get('cross_link')}")
     check(r.get("append") == ["ok", [[0.0, 1.0, 2.0, 3.0, 4.0, 5.0], [1.0, 1.0]]],
           f"'a' creates, then appends to a raw file: {r.get('append')}")
     expect_error(r, "missing", "FileNotFoundError", "missing file", "no_entry.h5")
@@ -170,6 +193,7 @@ def main():
         p = subprocess.run([os.path.join(BIN, "h5archive"), "--root", root, "demo"],
                            env=clean_env(), capture_output=True, text=True, timeout=120)
         check(p.returncode == 0, f"the wheel's h5archive demo: {p.stderr.strip()}")
+        make_other_upload(root)
         make_hostile(root, os.path.join(tmp, "outside.h5"))
         check_reads(root)
         check_environment_route(root)
