@@ -25,8 +25,9 @@ VENV=$CACHE/venv-wheel-h5py-$H5PY_VERSION
 say() { printf '[wheel] %s\n' "$*"; }
 die() { printf '[wheel] error: %s\n' "$*" >&2; exit 1; }
 
-[ -f "$CACHE/paths.mk" ] || die "run tools/bootstrap.sh first (make setup)"
-paths() { sed -n "s/^$1 := //p" "$CACHE/paths.mk"; }
+# The bootstrap's (tools/bootstrap.sh; the Makefile passes the same defaults).
+HDF5_2_HEADERS=${H5ARCHIVE_HDF5_2_HEADERS:-$CACHE/hdf5-headers-2.2.0}
+HDF5_1_14_PREFIX=${H5ARCHIVE_HDF5_PREFIX:-$CACHE/hdf5-1.14.5}
 
 venv_ok() {
   "$VENV/bin/python" -c "import h5py, scikit_build_core, sys
@@ -45,10 +46,11 @@ fi
 
 hdf5=$("$VENV/bin/python" -c "import h5py; print(h5py.version.hdf5_version)")
 case $hdf5 in
-  2.*) include=$(paths HDF5_2_HEADERS)/include ;;
-  1.14.*) include=$(paths HDF5_PREFIX)/include ;;
+  2.*) include=$HDF5_2_HEADERS/include ;;
+  1.14.*) include=$HDF5_1_14_PREFIX/include ;;
   *) die "h5py $H5PY_VERSION bundles HDF5 $hdf5; h5archive builds against 1.14 or 2.x" ;;
 esac
+[ -f "$include/H5public.h" ] || die "no HDF5 headers in $include: run tools/bootstrap.sh (make setup)"
 say "h5py $H5PY_VERSION (HDF5 $hdf5), headers $include"
 rm -f "$OUT"/h5archive-*.whl
 # Inside the venv: no build isolation, so the wheel is built for its h5py.
