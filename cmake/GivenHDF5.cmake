@@ -53,3 +53,8 @@ set(H5ARCHIVE_HDF5_BIN "")
 # Proof at link time that every HDF5 symbol the libraries use is exported by
 # this very library (2.2 headers may declare what a 2.0 library lacks).
 add_link_options(LINKER:--no-undefined)
+# Some wheels' libhdf5 (h5py 3.14's) has no RPATH to find its own libsz and
+# libaec beside it; a program's old-style DT_RPATH also serves the libraries
+# it loads (a RUNPATH serves only the program's direct needs), so programs
+# reach them through their own path to the library's folder.
+add_link_options("$<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:-Wl,--disable-new-dtags>")

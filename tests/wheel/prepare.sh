@@ -5,13 +5,14 @@
 # h5py's libhdf5), and a fresh venv WORK/venv holding only PyPI's h5py and
 # numpy (pulled by the wheel's pin) plus the wheel.
 #
-#   tests/wheel/prepare.sh WORK
+#   H5ARCHIVE_WHEEL_H5PY=<version> tests/wheel/prepare.sh WORK
 set -euo pipefail
 WORK=$1
 HERE=$(cd "$(dirname "$0")/../.." && pwd)
 H5ARCHIVE_WHEEL_TESTS=ON "$HERE/tools/wheel.sh" "$WORK"
 cmake --build "$WORK/cmake" -j "${H5ARCHIVE_JOBS:-2}" --target connector_errors_test \
-  connector_info_test connector_names_test connector_stacking_test h5archive_read_entry >/dev/null
+  connector_info_test connector_names_test connector_stacking_test h5archive_read_entry \
+  >"$WORK/tests-build.log" 2>&1 || { cat "$WORK/tests-build.log"; exit 1; }
 rm -rf "$WORK/venv"
 python3 -m venv "$WORK/venv"
 "$WORK/venv/bin/pip" install --quiet --upgrade pip >/dev/null
