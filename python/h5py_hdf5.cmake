@@ -47,3 +47,10 @@ if(NOT H5ARCHIVE_HDF5_INCLUDE_DIR)
   endif()
   set(H5ARCHIVE_HDF5_INCLUDE_DIR "${_headers}/include" CACHE PATH "")
 endif()
+
+# The wheel should need nothing from the system beyond the C/C++ runtime:
+# fmt is used header-only there, so no libfmt.so.9 is needed (--as-needed
+# drops the library the imported target still names).
+find_package(fmt REQUIRED)
+set_target_properties(fmt::fmt PROPERTIES INTERFACE_COMPILE_DEFINITIONS FMT_HEADER_ONLY=1)
+add_link_options(LINKER:--as-needed)
