@@ -3,12 +3,13 @@
 H5ARCHIVE_CACHE ?= $(HOME)/.cache/h5archive
 H5ARCHIVE_HDF5_PREFIX ?= $(H5ARCHIVE_CACHE)/hdf5-1.14.5
 H5ARCHIVE_VENV ?= $(H5ARCHIVE_CACHE)/venv-hdf5-1.14.5
+H5ARCHIVE_HDF5_2_HEADERS ?= $(H5ARCHIVE_CACHE)/hdf5-headers-2.2.0
 BUILD ?= build
 JOBS ?= 2
 WERROR ?= ON
-export H5ARCHIVE_CACHE H5ARCHIVE_HDF5_PREFIX H5ARCHIVE_VENV
+export H5ARCHIVE_CACHE H5ARCHIVE_HDF5_PREFIX H5ARCHIVE_VENV H5ARCHIVE_HDF5_2_HEADERS
 
-.PHONY: all setup configure build test demo bench apitests format clean test-asan fuzz
+.PHONY: all setup configure build test demo bench apitests format clean test-asan fuzz wheel
 
 all: build
 
@@ -39,6 +40,10 @@ demo: build
 BENCH_ARGS ?=
 bench: build
 	$(BUILD)/bin/bench $(BENCH_ARGS)
+
+# The Python wheel for PyPI's h5py (docs/python.md): build/wheel/dist/*.whl.
+wheel: setup
+	@tools/wheel.sh $(BUILD)/wheel
 
 format:
 	@git ls-files '*.cpp' '*.hpp' '*.h' | xargs clang-format -i

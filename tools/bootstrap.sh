@@ -7,6 +7,8 @@
 #   H5ARCHIVE_VENV         Python venv with numpy + h5py on that HDF5 (+ pytest)
 #                          (default $CACHE/venv-hdf5-1.14.5)
 #   H5ARCHIVE_JOBS         parallel build jobs (default 2)
+#   H5ARCHIVE_HDF5_2_HEADERS  HDF5 2.x headers for the Python wheel (default
+#                          $CACHE/hdf5-headers-<version>, from Debian sid's libhdf5-dev)
 set -euo pipefail
 
 HDF5_VERSION=1.14.5
@@ -128,6 +130,37 @@ else
   say "installing h5grove[tornado]==$H5GROVE_VERSION into $VENV"
   "$VENV/bin/pip" install --quiet "h5grove[tornado]==$H5GROVE_VERSION" \
     || die "pip install h5grove[tornado]==$H5GROVE_VERSION failed"
+fi
+
+# --- 4. HDF5 2.x headers for the Python wheel (make wheel) -----------------
+# h5py's PyPI wheels carry HDF5 2.0's library but no headers. Debian sid's
+# libhdf5-dev is only unpacked into the cache, never installed: its programs
+# need a newer glibc than Debian 12's. 2.2's VOL and driver structures are
+# those of 2.0 (docs/python.md, "Versions"); the wheel links to 2.0 itself.
+HDF5_2_DEBIAN_VERSION=2.2.0+repack-6
+HDF5_2_HEADERS=${H5ARCHIVE_HDF5_2_HEADERS:-$CACHE/hdf5-headers-${HDF5_2_DEBIAN_VERSION%%+*}}
+if grep -q '#define H5_VERS_MAJOR 2' "$HDF5_2_HEADERS/include/H5public.h" 2>/dev/null; then
+  say "HDF5 2.x headers: present in $HDF5_2_HEADERS"
+else
+  apt_dir=$CACHE/apt-sid
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" \
+    >"$apt_dir/sources.list"
+  opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+        -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache::Archives=$apt_dir/archives"
+        -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
+  say "fetching libhdf5-dev $HDF5_2_DEBIAN_VERSION (sid) for its headers"
+  apt-get "${opts[@]}" update >/dev/null || die "apt-get update with the private sid sources failed"
+  (cd "$apt_dir/archives" && apt-get "${opts[@]}" download "libhdf5-dev=$HDF5_2_DEBIAN_VERSION" >/dev/null) \
+    || die "could not download libhdf5-dev=$HDF5_2_DEBIAN_VERSION from sid"
+  unpacked=$CACHE/build/libhdf5-dev-$HDF5_2_DEBIAN_VERSION
+  rm -rf "$unpacked" "$HDF5_2_HEADERS"
+  dpkg -x "$apt_dir/archives/libhdf5-dev_${HDF5_2_DEBIAN_VERSION/:/%3a}_amd64.deb" "$unpacked" \
+    || die "dpkg -x of libhdf5-dev failed"
+  mkdir -p "$HDF5_2_HEADERS"
+  cp -r "$unpacked/usr/include/hdf5/serial" "$HDF5_2_HEADERS/include"
+  rm -rf "$unpacked"
+  say "HDF5 2.x headers unpacked into $HDF5_2_HEADERS"
 fi
 
 # Where the rest of the build finds things.

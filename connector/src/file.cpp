@@ -9,6 +9,7 @@
 #include <string>
 
 #include "h5archive/staging_driver.hpp"
+#include "hdf5_compat.hpp"
 #include "vol_internal.hpp"
 
 namespace h5archive::vol {
@@ -106,6 +107,7 @@ herr_t ask_accessible(const Info& info, const MappedName& target, H5VL_file_spec
 herr_t probe_accessible(const Info& info, H5VL_file_specific_args_t* args, hid_t dxpl_id) {
   auto& a = args->args.is_accessible;
   *a.accessible = false;
+  if (!hdf5_compat::plugin_probe_usable()) return 0;
   try {
     const MappedName target = map_name(info, a.filename);
     if (target.mapped && ask_accessible(info, target, args, dxpl_id, nullptr) < 0)

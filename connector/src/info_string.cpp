@@ -10,9 +10,8 @@
 
 #include "h5archive/errors.hpp"
 #include "h5archive/staging_config.hpp"
+#include "hdf5_compat.hpp"
 #include "vol_internal.hpp"
-
-#include <H5VLpassthru.h>
 
 namespace h5archive::vol {
 namespace {
@@ -57,10 +56,10 @@ hid_t load_under_connector(const std::string& s) {
     }
   }
   H5E_END_TRY
-  // HDF5's built-in pass-through is only registered when asked for by its
-  // own function (HDF5_VOL_CONNECTOR special-cases it the same way).
+  // HDF5 1.14's built-in pass-through is only registered when asked for by
+  // its own function (HDF5_VOL_CONNECTOR special-cases it the same way).
   if (id < 0 && (s == "pass_through" || (ec == std::errc() && ptr == end && value == 1)))
-    id = H5VL_pass_through_register();
+    id = hdf5_compat::pass_through_id();
   if (id < 0) fail("key 'under_vol': cannot load VOL connector '" + s + "'");
   return id;
 }

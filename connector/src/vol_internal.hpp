@@ -10,6 +10,8 @@
 #include <H5VLconnector_passthru.h>
 #include <hdf5.h>
 
+#include "hdf5_compat.hpp"  // the VOL API version check
+
 #include <exception>
 #include <optional>
 #include <source_location>
@@ -17,8 +19,6 @@
 #include <string_view>
 
 #include "h5archive/staging_config.hpp"
-
-static_assert(H5VL_VERSION == 3, "the h5archive connector targets the HDF5 1.14 VOL API");
 
 namespace h5archive::vol {
 

@@ -13,6 +13,7 @@
 #include "connector_test_helpers.hpp"
 #include "h5archive/staging_area.hpp"
 #include "h5archive_vol.h"
+#include "hdf5_compat.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -245,6 +246,14 @@ TEST_F(ConnectorNames, FailedDefaultOpenFindsUploadsNamesThroughThePluginProbe) 
   // With only HDF5_PLUGIN_PATH set (ctest sets it), a failed native open asks
   // every plugin; ours answers for /uploads/ names under the default root.
   ASSERT_EQ(setenv("H5ARCHIVE_ROOT", root_.c_str(), 1), 0);
+  if (!h5archive::hdf5_compat::plugin_probe_usable()) {
+    // HDF5 2.0.0 crashes on what the probe opened (hdf5_compat.hpp): under
+    // 2.x the probe finds nothing and the open fails as natively.
+    SilenceHDF5 quiet;
+    EXPECT_LT(H5Fopen("/uploads/test_upload/archive/test_entry", H5F_ACC_RDONLY, H5P_DEFAULT), 0);
+    unsetenv("H5ARCHIVE_ROOT");
+    return;
+  }
   hid_t f = H5Fopen("/uploads/test_upload/archive/test_entry", H5F_ACC_RDONLY, H5P_DEFAULT);
   unsetenv("H5ARCHIVE_ROOT");
   ASSERT_GE(f, 0);

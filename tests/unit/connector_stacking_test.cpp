@@ -12,6 +12,7 @@
 #include "connector_test_helpers.hpp"
 #include "h5archive/staging_area.hpp"
 #include "h5archive_vol.h"
+#include "hdf5_compat.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -106,7 +107,7 @@ INSTANTIATE_TEST_SUITE_P(
         "under_vol=1;under_info={under_vol=1;under_info={under_vol=0;under_info={}}}"));
 
 TEST_F(ConnectorStacking, PassThroughOverH5archive) {
-  hid_t pass = H5VL_pass_through_register();  // built in, not a plugin
+  hid_t pass = h5archive::hdf5_compat::pass_through_id();  // built in, not a plugin
   ASSERT_GE(pass, 0);
   hid_t ours = h5archive_vol_register();
   // The info is built as a struct: HDF5 1.14.5's pass-through string parser

@@ -9,6 +9,7 @@
 
 #include "h5archive/staging_area.hpp"
 #include "h5archive_vol.h"
+#include "hdf5_compat.hpp"
 
 namespace h5archive::bench {
 
@@ -208,8 +209,8 @@ ConnectorResults run_connector_bench(const ConnectorOptions& o, const fs::path& 
   Id archive_fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   require(H5Pset_fapl_h5archive(archive_fapl, staging.root().c_str()) >= 0,
           "H5Pset_fapl_h5archive");
-  // Built into the library but not registered until asked for.
-  Id pass_id(H5VL_pass_through_register(), H5VLclose);
+  // Built into the library (registered on demand in 1.14).
+  Id pass_id(h5archive::hdf5_compat::pass_through_id(), H5VLclose);
   require(pass_id.valid(), "registering HDF5's pass_through connector");
   const H5VL_pass_through_info_t pass_info{H5VL_NATIVE, nullptr};
   Id pass_fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);

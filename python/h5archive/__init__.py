@@ -1,0 +1,117 @@
+"""NOMAD's ``/uploads/<upload>/archive/<entry>`` names and references for h5py.
+
+The wheel carries the h5archive VOL connector linked to the libhdf5 inside the
+h5py wheel it was built for, so the connector runs in h5py's own HDF5: one
+HDF5 library in the process. Two ways to select it (docs/python.md):
+
+* in code, after ``import h5py``::
+
+      import h5archive
+      with h5archive.File("/uploads/u/archive/e", "r", root="/data/staging") as f:
+          ...
+
+* by environment, before Python starts: ``eval "$(python -m h5archive env --root R)"``,
+  then plain ``h5py.File("/uploads/u/archive/e")``.
+"""
+import ctypes
+import os
+
+import h5py
+
+from . import _build_info
+
+__all__ = ["File", "env", "info_string", "PLUGIN_DIR", "CONNECTOR_NAME"]
+
+#: The folder to put on HDF5_PLUGIN_PATH: it holds only libh5archive_vol.so.
+PLUGIN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins")
+#: The connector's name in HDF5_VOL_CONNECTOR.
+CONNECTOR_NAME = "h5archive"
+#: The staging root used when neither ``root`` nor $H5ARCHIVE_ROOT is given
+#: (the connector's and the command line's default, relative to the working directory).
+DEFAULT_ROOT = os.path.join(".volumes", "fs", "staging")
+
+
+def _check_h5py():
+    # The connector needs h5py's very libhdf5 file (its name carries a hash of
+    # the build), not just the same HDF5 version: any other h5py cannot load it.
+    if h5py.__version__ != _build_info.H5PY_VERSION:
+        raise ImportError(
+            f"h5archive was built for h5py {_build_info.H5PY_VERSION} (HDF5 "
+            f"{_build_info.HDF5_VERSION}), but h5py {h5py.__version__} (HDF5 "
+            f"{h5py.version.hdf5_version}) is installed: install h5py=="
+            f"{_build_info.H5PY_VERSION} or an h5archive wheel built for h5py {h5py.__version__}")
+
+
+_check_h5py()
+
+
+def info_string(root=None, upload=None):
+    """The connector's info string: ``root=DIR`` (absolute) and ``;upload=ID`` if given.
+
+    ``root`` defaults to $H5ARCHIVE_ROOT, else .volumes/fs/staging.
+    """
+    root = os.path.abspath(os.fspath(root or os.environ.get("H5ARCHIVE_ROOT") or DEFAULT_ROOT))
+    info = "root=" + _info_value(root)
+    if upload:
+        info += ";upload=" + _info_value(upload)
+    return info
+
+
+def _info_value(value):
+    # The library's StagingConfig rule (archive/src/staging_config.cpp), until
+    # the Python bindings call it: braces for ';', braces or outer blanks, and
+    # inside them a backslash before every brace and backslash unless the
+    # braces balance, so that every root reads back as written.
+    if value and not any(c in value for c in ";{}") and value.strip() == value:
+        return value
+    depth, balanced = 0, "\\" not in value
+    for c in value:
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        balanced = balanced and depth >= 0
+    if not (balanced and depth == 0):
+        value = "".join("\\" + c if c in "\\{}" else c for c in value)
+    return "{" + value + "}"
+
+
+def env(root=None, upload=None):
+    """The environment variables selecting the connector for every file h5py
+    opens, as a dict. HDF5 reads them once, when it starts: set them before
+    Python (and h5py) starts, e.g. with ``python -m h5archive env``."""
+    return {"HDF5_PLUGIN_PATH": PLUGIN_DIR,
+            "HDF5_VOL_CONNECTOR": f"{CONNECTOR_NAME} {info_string(root, upload)}"}
+
+
+_connector = None
+
+
+def _load_connector():
+    # Loading the plugin by path resolves its libhdf5 (by soname) to the one
+    # h5py already loaded, so its C API works on h5py's property lists.
+    global _connector
+    if _connector is None:
+        lib = ctypes.CDLL(os.path.join(PLUGIN_DIR, "libh5archive_vol.so"))
+        lib.H5Pset_fapl_h5archive_info.argtypes = [ctypes.c_int64, ctypes.c_char_p]
+        lib.H5Pset_fapl_h5archive_info.restype = ctypes.c_int
+        _connector = lib
+    return _connector
+
+
+def File(name, mode="r", root=None, upload=None, **kwds):  # noqa: N802 (like h5py.File)
+    """An ``h5py.File`` opened through the connector, whatever the environment says.
+
+    ``name`` is a ``/uploads/...`` name (or any path; other names pass through
+    unchanged), ``mode`` as for h5py.File ('r', 'r+', 'a', 'w', 'w-'/'x').
+    ``root``: the staging area (default $H5ARCHIVE_ROOT, else .volumes/fs/staging);
+    ``upload``: the upload prefix-less references resolve in. Further keyword
+    arguments (libver, rdcc_nbytes, locking, ...) go to h5py's file access list.
+    Errors are h5py's: FileNotFoundError, PermissionError, ... with the
+    connector's message.
+    """
+    # h5py's own helpers (h5py.File uses them): this wheel pins the h5py version.
+    from h5py._hl import files
+
+    fapl = files.make_fapl(None, **kwds)
+    if _load_connector().H5Pset_fapl_h5archive_info(fapl.id, info_string(root, upload).encode()) < 0:
+        raise ValueError(f"cannot select the h5archive connector with {info_string(root, upload)!r}")
+    fid = files.make_fid(files.filename_encode(name), mode, None, fapl)
+    return h5py.File(fid)

@@ -1,0 +1,9 @@
+"""The ``h5archive`` command of the wheel: runs the C++ command line
+(docs/cli.md) installed in the package, linked to h5py's libhdf5."""
+import os
+import sys
+
+
+def main():
+    program = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bin", "h5archive")
+    os.execv(program, [program] + sys.argv[1:])

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# CTest fixture of the wheel tests (tests/wheel/CMakeLists.txt): builds the
+# wheel (tools/wheel.sh, incremental) into WORK, the connector's unit tests
+# and the linked example in the wheel's CMake folder (WORK/cmake, against
+# h5py's libhdf5), and a fresh venv WORK/venv holding only PyPI's h5py and
+# numpy (pulled by the wheel's pin) plus the wheel.
+#
+#   H5ARCHIVE_WHEEL_H5PY=<version> tests/wheel/prepare.sh WORK
+set -euo pipefail
+WORK=$1
+HERE=$(cd "$(dirname "$0")/../.." && pwd)
+H5ARCHIVE_WHEEL_TESTS=ON "$HERE/tools/wheel.sh" "$WORK"
+cmake --build "$WORK/cmake" -j "${H5ARCHIVE_JOBS:-2}" --target connector_errors_test \
+  connector_info_test connector_names_test connector_stacking_test h5archive_read_entry \
+  >"$WORK/tests-build.log" 2>&1 || { cat "$WORK/tests-build.log"; exit 1; }
+rm -rf "$WORK/venv"
+python3 -m venv "$WORK/venv"
+"$WORK/venv/bin/pip" install --quiet --upgrade pip >/dev/null
+"$WORK/venv/bin/pip" install --quiet --only-binary :all: "$WORK"/dist/h5archive-*.whl
+"$WORK/venv/bin/python" -m h5archive version
