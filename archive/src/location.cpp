@@ -170,8 +170,8 @@ std::string checked_raw(const Culprit& culprit, std::string_view upload_id,
   return *std::move(normal);
 }
 
-Location raw_location(const Culprit& culprit, std::string_view upload_id,
-                      std::string_view relative, std::string dataset) {
+Location raw_location(const Culprit& culprit, std::string_view upload_id, std::string_view relative,
+                      std::string dataset) {
   return Location{std::string(upload_id), Directory::raw, checked_raw(culprit, upload_id, relative),
                   std::move(dataset)};
 }
@@ -195,8 +195,7 @@ void validate_id(std::string_view id, std::string_view what) {
   if (auto problem = id_problem(id, what); !problem.empty()) throw ResolveError(problem);
 }
 
-Location Location::raw(std::string_view upload_id, std::string_view relative,
-                       std::string dataset) {
+Location Location::raw(std::string_view upload_id, std::string_view relative, std::string dataset) {
   return raw_location(Culprit{Culprit::Form::raw_file, relative, upload_id}, upload_id, relative,
                       std::move(dataset));
 }
@@ -221,7 +220,8 @@ Location Location::from_reference(std::string_view reference,
   }
   const std::string directory = ref.directory.value_or("");
   check_id(culprit, *ref.upload_id, "upload id");
-  if (directory == "raw") return raw_location(culprit, *ref.upload_id, ref.file, std::move(ref.path));
+  if (directory == "raw")
+    return raw_location(culprit, *ref.upload_id, ref.file, std::move(ref.path));
   if (directory == "archive")
     return archive_location(culprit, *ref.upload_id, ref.file, std::move(ref.path));
   throw unknown_directory(culprit, directory);

@@ -19,8 +19,8 @@ std::string error_of(std::string_view text) {
 }
 
 TEST(StagingConfig, EveryRootRoundTrips) {
-  for (const char* root : {"/data/staging", "/a b/c", "/odd;dir", "/x}y", "/x{y", "/a\\b}",
-                           "/{}", " /lead", "/trail ", "/a=b"}) {
+  for (const char* root : {"/data/staging", "/a b/c", "/odd;dir", "/x}y", "/x{y", "/a\\b}", "/{}",
+                           " /lead", "/trail ", "/a=b"}) {
     StagingConfig c;
     c.root = root;
     c.prefix_size = 0;

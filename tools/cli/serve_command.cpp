@@ -27,7 +27,8 @@ std::filesystem::path default_web_dir() {
 CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
   CLI::App* cmd = app.add_subcommand(
       "serve",
-      "Serve the staging area (the global --root and --prefix-size) over HTTP: the h5grove 4.0.0 API that H5Web uses "
+      "Serve the staging area (the global --root and --prefix-size) over HTTP: the h5grove 4.0.0 "
+      "API that H5Web uses "
       "(/meta, /attr, /data, /paths with file=/uploads/<u>/archive/<entry>, "
       "/uploads/<u>/raw/<path> or a whole reference) and the H5Web page at / "
       "(?file=/uploads/...&path=/data/value). Reads only below the root, read-only. Stops on "

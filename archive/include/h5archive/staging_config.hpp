@@ -36,7 +36,7 @@ std::string join_info_string(const InfoPairs& pairs);
 struct StagingConfig {
   std::optional<std::filesystem::path> root;  ///< unset: default_staging_root()
   std::optional<int> prefix_size;             ///< unset: kDefaultPrefixSize
-  std::optional<std::string> upload;  ///< current upload for references without prefix
+  std::optional<std::string> upload;          ///< current upload for references without prefix
   /// Further keys that parse() was told to accept, verbatim, in order.
   InfoPairs other;
 
