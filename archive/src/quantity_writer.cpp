@@ -158,6 +158,7 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
   st.created = !required.existed;
   st.chunk_bytes = chunk_bytes(st.dataset.get(), st.stored, st.what);
   st.stats = Statistics(st.stored);
+  st.plan_direct_writes();
   try {
     // SWMR readers need a new dataset at its path from the start: linked
     // now, empty, once its header is in the file.

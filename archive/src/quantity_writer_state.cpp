@@ -83,7 +83,7 @@ void QuantityWriter::State::write_block(const void* data, const Shape& mem_shape
   if (n == 0) return;
   reserve(n * dtype_size(stored));
   Block b = stored_block(data, mem_shape, dtype, stored);
-  write_selection(b.data, mem_shape, start);
+  if (!write_whole_chunks(b.data, mem_shape, start)) write_selection(b.data, mem_shape, start);
   if (update_stats) stats.update(b.data, n);
 }
 
@@ -104,6 +104,60 @@ void QuantityWriter::State::write_selection(const void* data, const Shape& mem_s
   }
   check(H5Dwrite(dataset.get(), mtype.get(), mem_space.get(), file_space.get(), H5P_DEFAULT, data),
         "Writing " + shape_str(mem_shape) + " at " + list_str(start) + " of " + what);
+}
+
+void QuantityWriter::State::plan_direct_writes() {
+  direct_rows = 0;
+  if (swmr_active || options.swmr || current.empty()) return;
+  Hid dcpl =
+      checked(H5Dget_create_plist(dataset.get()), "Reading the creation properties of " + what);
+  if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED || H5Pget_nfilters(dcpl.get()) != 0) return;
+  std::vector<hsize_t> chunk(current.size());
+  if (H5Pget_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()) !=
+      static_cast<int>(chunk.size()))
+    return;
+  for (std::size_t i = 1; i < chunk.size(); ++i)
+    if (chunk[i] != current[i]) return;  // a chunk is not whole rows
+  Hid ftype = checked(H5Dget_type(dataset.get()), "Reading the type of " + what);
+  Hid mtype = detail::memory_type(stored);
+  if (H5Tequal(ftype.get(), mtype.get()) <= 0) return;  // bytes differ from memory's
+  direct_rows = chunk[0];
+}
+
+bool QuantityWriter::State::write_whole_chunks(const void* data, const Shape& mem_shape,
+                                               const std::vector<std::uint64_t>& start) {
+  if (direct_rows == 0) return false;
+  for (std::size_t i = 1; i < mem_shape.size(); ++i)
+    if (start[i] != 0 || mem_shape[i] != current[i]) return false;
+  const std::uint64_t begin = start[0], end = begin + mem_shape[0];
+  const std::uint64_t first = (begin + direct_rows - 1) / direct_rows * direct_rows;
+  const std::uint64_t last = end / direct_rows * direct_rows;
+  if (first >= last) return false;
+  const auto* bytes = static_cast<const std::byte*>(data);
+  const std::uint64_t row_bytes = element_count(trailing(current)) * dtype_size(stored);
+  auto rows = [&](std::uint64_t from, std::uint64_t to) {
+    if (from == to) return;
+    Shape shape = mem_shape;
+    shape[0] = to - from;
+    std::vector<std::uint64_t> at = start;
+    at[0] = from;
+    write_selection(bytes + (from - begin) * row_bytes, shape, at);
+  };
+  rows(begin, first);  // the end of a chunk begun earlier, through HDF5's chunk cache
+  std::vector<hsize_t> offset(current.size(), 0);
+  for (std::uint64_t r = first; r < last; r += direct_rows) {
+    offset[0] = r;
+    if (H5Dwrite_chunk(dataset.get(), H5P_DEFAULT, 0, offset.data(),
+                       static_cast<std::size_t>(direct_rows * row_bytes),
+                       bytes + (r - begin) * row_bytes) < 0)
+      throw detail::hdf5_error("Writing " + shape_str(mem_shape) + " at " + list_str(start) +
+                               " of " + what);
+  }
+  rows(last, end);
+  // Those chunks are in the file, not in HDF5's cache: no longer among the
+  // bytes a later reservation must cover (reserve()).
+  handed -= (last - first) * row_bytes;
+  return true;
 }
 
 void QuantityWriter::State::check_swmr_format() const {

@@ -25,7 +25,10 @@ struct QuantityWriter::State {
   detail::Hid f;
   detail::Hid dataset;
   std::uint64_t chunk_bytes = 0;  // 0: not chunked
-  std::uint64_t handed = 0;       // bytes handed to HDF5 so far
+  std::uint64_t handed = 0;       // bytes handed to HDF5 that its cache may still hold
+  // Rows per chunk when whole chunks go to the file as they are
+  // (plan_direct_writes), 0 when every block goes through HDF5's pipeline.
+  std::uint64_t direct_rows = 0;
   DType stored = DType::float64;
   Extent extent;
   Shape current;           // the dataset's dims now
@@ -57,6 +60,20 @@ struct QuantityWriter::State {
   // (type conversion, chunk cache, filters).
   void write_selection(const void* data, const Shape& mem_shape,
                        const std::vector<std::uint64_t>& start);
+
+  // Whole chunks bypass the chunk cache: a chunk cache smaller than a block
+  // would copy every byte into the cache (after filling new chunks with the
+  // fill value) and out again. Only for unfiltered datasets whose chunks are
+  // whole rows and whose file type is the memory type byte for byte, outside
+  // SWMR mode; the files are ordinary chunked datasets (H5Dwrite_chunk only
+  // writes what H5Dwrite would have).
+  void plan_direct_writes();
+
+  // Writes the chunks that `mem_shape` rows at `start` cover whole with
+  // H5Dwrite_chunk, the rows before and after them with write_selection;
+  // false (nothing written) when the block covers no whole chunk.
+  bool write_whole_chunks(const void* data, const Shape& mem_shape,
+                          const std::vector<std::uint64_t>& start);
 
   // Checked before anything is written: SWMR needs superblock version 3+.
   void check_swmr_format() const;
