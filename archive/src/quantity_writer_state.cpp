@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -20,6 +23,8 @@ using detail::Hid;
 using detail::list_str;
 
 constexpr std::uint64_t kReadBudget = 4u << 20;  // bytes per block when re-reading
+// Smaller blocks gather statistics inline: a thread costs tens of microseconds.
+constexpr std::uint64_t kParallelStatisticsBytes = 1u << 20;
 
 Shape trailing(const Shape& s) { return s.empty() ? Shape{} : Shape(s.begin() + 1, s.end()); }
 
@@ -83,8 +88,28 @@ void QuantityWriter::State::write_block(const void* data, const Shape& mem_shape
   if (n == 0) return;
   reserve(n * dtype_size(stored));
   Block b = stored_block(data, mem_shape, dtype, stored);
-  if (!write_whole_chunks(b.data, mem_shape, start)) write_selection(b.data, mem_shape, start);
-  if (update_stats) stats.update(b.data, n);
+  auto write = [&] {
+    if (!write_whole_chunks(b.data, mem_shape, start)) write_selection(b.data, mem_shape, start);
+  };
+  if (!update_stats) return write();
+  // A large block's statistics are gathered on a second thread while HDF5
+  // writes it (the two passes read the same bytes; together they take the
+  // longer one's time). Into a copy: a failed write adds nothing.
+  Statistics next = stats;
+  std::optional<std::jthread> worker;
+  if (n * dtype_size(stored) >= kParallelStatisticsBytes) {
+    try {
+      worker.emplace([&next, &b, n] { next.update(b.data, n); });
+    } catch (const std::system_error&) {
+      // no thread to be had: gathered after the write
+    }
+  }
+  write();  // on a throw, the worker is joined and its result dropped
+  if (worker)
+    worker->join();
+  else
+    next.update(b.data, n);
+  stats = std::move(next);
 }
 
 void QuantityWriter::State::write_selection(const void* data, const Shape& mem_shape,

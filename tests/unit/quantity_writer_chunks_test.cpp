@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include <cmath>
 #include <numeric>
 
 #include "h5archive/dataset_io.hpp"
@@ -102,6 +103,35 @@ TEST(QuantityWriterChunks, ChunksOfPartRowsAndBoolsGoThroughHdf5) {
   b.append(Array::of_bools({true, false, false, true, true}, {5}));
   b.finish();
   EXPECT_EQ(read_dataset(file, "/b"), Array::of_bools({true, false, false, true, true}, {5}));
+}
+
+TEST(QuantityWriterChunks, LargeBlocksGatherStatisticsAlongsideTheWrite) {
+  // Blocks of 1 MiB and more gather their statistics on a second thread.
+  TempDir dir;
+  auto file = dir.path() / "a.h5";
+  QuantityWriter w(file, "/v", DType::float64, Extent::unlimited({4}));
+  double lo = INFINITY, hi = -INFINITY;
+  long double sum = 0;  // extended precision: the reference mean
+  std::uint64_t nans = 0, n = 0, i = 0;
+  for (std::uint64_t rows : {40000, 70001, 3}) {
+    std::vector<double> block(rows * 4);
+    for (double& v : block) {
+      v = i % 1009 == 0 ? NAN : std::sin(static_cast<double>(i)) * 1e3 + 1e6;
+      ++i;
+      if (std::isnan(v)) {
+        ++nans;
+        continue;
+      }
+      lo = std::min(lo, v), hi = std::max(hi, v), sum += v, ++n;
+    }
+    w.append(Array::of(block, {rows, 4}));
+  }
+  const Statistics s = *w.finish().statistics;
+  EXPECT_EQ(s.count(), i);
+  EXPECT_EQ(s.nan_count(), nans);
+  EXPECT_EQ(as_double(*s.min()), lo);
+  EXPECT_EQ(as_double(*s.max()), hi);
+  EXPECT_NEAR(*s.mean(), static_cast<double>(sum / static_cast<long double>(n)), 1e-6);
 }
 
 }  // namespace
