@@ -19,6 +19,7 @@
 #include "h5archive/staging_driver.hpp"
 #include "hdf5_handle.hpp"
 #include "hdf5_types.hpp"
+#include "require_dataset.hpp"
 #include "staged_open.hpp"
 
 namespace h5archive {
@@ -106,6 +107,16 @@ WriteBuffer write_buffer(const Array& value, DType dtype, std::size_t string_siz
     b.data = b.records.data();
   }
   return b;
+}
+
+// The bytes a value takes in the file as `target`: variable-length strings go
+// to the global heap, their bytes and a record each.
+std::uint64_t value_bytes(const Array& value, const detail::StoredType& target) {
+  if (!is_string(target.dtype)) return value.size() * dtype_size(target.dtype);
+  std::uint64_t bytes = value.size() * std::max<std::size_t>(target.string_size, 1);
+  if (target.dtype == DType::variable_string)
+    for (const auto& s : value.strings()) bytes += s.size() + 32;
+  return bytes;
 }
 
 // ---------------------------------------------------------------- attributes
@@ -223,49 +234,30 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, const 
 
   Hid f = detail::open_file_for_writing(file);
   const std::string what = "dataset " + path + " in " + file.string();
-  const Kind k = probe_path(f.get(), parts, file);
-  // The new value goes into a staged dataset (dataset_io_detail.hpp): a
-  // failed write leaves the old value and its attributes as they were.
-  Hid ftype, space, dcpl;
-  Hid old;
-  detail::StoredType target{value.dtype(), value.string_size()};
-  if (k == Kind::dataset) {
-    // h5py's require_dataset: same shape, safely castable dtype, stored dtype
-    // and layout kept. Every check comes before the first write.
-    old = detail::open_dataset(f.get(), path, H5P_DEFAULT, file, what);
-    space = checked(H5Dget_space(old.get()), "Reading the dataspace of " + what);
-    const Shape existing = space_shape(space.get(), "Dataset " + path + " in " + file.string());
-    detail::check_reassigned_shape(existing == value.shape(), shape_str(existing),
-                                   shape_str(value.shape()), what);
-    target = detail::check_reassigned_dtype(old.get(), value.dtype(), value.string_size(), what);
-    ftype = checked(H5Dget_type(old.get()), "Reading the type of " + what);
-    dcpl = checked(H5Dget_create_plist(old.get()), "Reading the creation properties of " + what);
-  } else if (k != Kind::missing) {
-    incompatible(k, path, file);
-  } else {
-    ftype = detail::file_type(value.dtype(), value.string_size());
-    space = make_space(value.shape());
-    // Default dcpl (no dcpl): contiguous, uncompressed, as h5py creates
-    // NOMAD's data.
-  }
-  WriteBuffer buffer = write_buffer(value, target.dtype, target.string_size);
-  // Variable-length strings go to the global heap: their bytes and a record each.
-  std::uint64_t value_bytes = value.size() * std::max<std::size_t>(target.string_size, 1);
-  if (!is_string(target.dtype)) value_bytes = value.size() * dtype_size(target.dtype);
-  if (target.dtype == DType::variable_string)
-    for (const auto& s : value.strings()) value_bytes += s.size() + 32;
+  // h5py's require_dataset: same shape, safely castable dtype, stored dtype
+  // and layout kept; the new value goes into a staged dataset
+  // (dataset_io_detail.hpp), so a failed write leaves the old value and its
+  // attributes as they were. A new one is contiguous and uncompressed, as
+  // h5py creates NOMAD's data.
+  detail::DatasetRequest request;
+  request.dtype = value.dtype();
+  request.string_size = value.string_size();
+  request.extent = {value.shape(), false};
   detail::SpaceReservation reservation(f.get());
-  reservation.reserve(detail::bytes_to_reserve(value_bytes, 0, 0, 0), file, what);
-  Hid dataset = detail::create_staged_dataset(f.get(), ftype.get(), space.get(),
-                                              dcpl ? dcpl.get() : H5P_DEFAULT, H5P_DEFAULT, what);
+  WriteBuffer buffer;
+  request.before_create = [&](const detail::StoredType& target) {
+    buffer = write_buffer(value, target.dtype, target.string_size);
+    reservation.reserve(detail::bytes_to_reserve(value_bytes(value, target), 0, 0, 0), file, what);
+  };
+  detail::RequiredDataset required;
+  Hid& dataset = required.dataset;
   try {
-    if (old) detail::copy_attributes(old.get(), dataset.get(), {}, what);
-    old.close();
+    required = detail::require_dataset(f.get(), path, file, request, what);
     if (value.size() > 0)
       check(H5Dwrite(dataset.get(), buffer.type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data),
             "Writing " + what);
     write_attributes(dataset.get(), attributes, what);
-    detail::commit_staged_dataset(f.get(), dataset.get(), path, k == Kind::dataset, file, what);
+    detail::commit_staged_dataset(f.get(), dataset.get(), path, required.existed, file, what);
   } catch (...) {
     detail::discard_staged_dataset(dataset);
     detail::QuietErrors quiet;

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "h5archive/errors.hpp"
+#include "printable.hpp"
 
 namespace h5archive {
 namespace {
@@ -81,7 +82,8 @@ std::optional<Reference> Reference::match(std::string_view text) {
 
 Reference Reference::parse(std::string_view text) {
   if (auto ref = match(text)) return *std::move(ref);
-  throw ReferenceError("Invalid HDF5 reference: " + std::string(text) + ".");
+  // NOMAD's wording; the input escaped like every name in a message.
+  throw ReferenceError("Invalid HDF5 reference: " + detail::printable(text) + ".");
 }
 
 Reference Reference::archive(std::string upload_id, std::string entry_id, std::string path) {

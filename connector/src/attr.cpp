@@ -83,7 +83,15 @@ herr_t attr_close(void* attr, hid_t dxpl_id, void** req) {
 
 }  // namespace
 
-const H5VL_attr_class_t attr_class = {attr_create, attr_open,     attr_read,     attr_write,
-                                      attr_get,    attr_specific, attr_optional, attr_close};
+const H5VL_attr_class_t attr_class = {
+    .create = attr_create,
+    .open = attr_open,
+    .read = attr_read,
+    .write = attr_write,
+    .get = attr_get,
+    .specific = attr_specific,
+    .optional = attr_optional,
+    .close = attr_close,
+};
 
 }  // namespace h5archive::vol

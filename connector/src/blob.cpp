@@ -34,6 +34,11 @@ herr_t blob_optional(void* obj, void* blob_id, H5VL_optional_args_t* args) {
 
 }  // namespace
 
-const H5VL_blob_class_t blob_class = {blob_put, blob_get, blob_specific, blob_optional};
+const H5VL_blob_class_t blob_class = {
+    .put = blob_put,
+    .get = blob_get,
+    .specific = blob_specific,
+    .optional = blob_optional,
+};
 
 }  // namespace h5archive::vol

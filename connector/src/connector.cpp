@@ -38,11 +38,27 @@ herr_t generic_optional(void* obj, H5VL_optional_args_t* args, hid_t dxpl_id, vo
 }
 
 const H5VL_class_t connector_class = {
-    H5VL_VERSION,       kValue,     kName,       kConnectorVersion,
-    H5VL_CAP_FLAG_NONE,  // what we add to the connector below: nothing
-    initialize,         terminate,  info_class,  wrap_class,        attr_class,   dataset_class,
-    datatype_class,     file_class, group_class, link_class,        object_class, introspect_class,
-    request_class,      blob_class, token_class, generic_optional,
+    .version = H5VL_VERSION,
+    .value = kValue,
+    .name = kName,
+    .conn_version = kConnectorVersion,
+    .cap_flags = H5VL_CAP_FLAG_NONE,  // what we add to the connector below: nothing
+    .initialize = initialize,
+    .terminate = terminate,
+    .info_cls = info_class,
+    .wrap_cls = wrap_class,
+    .attr_cls = attr_class,
+    .dataset_cls = dataset_class,
+    .datatype_cls = datatype_class,
+    .file_cls = file_class,
+    .group_cls = group_class,
+    .link_cls = link_class,
+    .object_cls = object_class,
+    .introspect_cls = introspect_class,
+    .request_cls = request_class,
+    .blob_cls = blob_class,
+    .token_cls = token_class,
+    .optional = generic_optional,
 };
 
 }  // namespace h5archive::vol

@@ -170,8 +170,14 @@ void refuse_unsafe_storage(void* under, hid_t under_vol_id, const char* name, hi
 }
 
 const H5VL_dataset_class_t dataset_class = {
-    dataset_create, dataset_open,     dataset_read,     dataset_write,
-    dataset_get,    dataset_specific, dataset_optional, dataset_close,
+    .create = dataset_create,
+    .open = dataset_open,
+    .read = dataset_read,
+    .write = dataset_write,
+    .get = dataset_get,
+    .specific = dataset_specific,
+    .optional = dataset_optional,
+    .close = dataset_close,
 };
 
 }  // namespace h5archive::vol

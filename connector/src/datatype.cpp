@@ -69,7 +69,13 @@ herr_t datatype_close(void* dt, hid_t dxpl_id, void** req) {
 
 }  // namespace
 
-const H5VL_datatype_class_t datatype_class = {datatype_commit,   datatype_open,     datatype_get,
-                                              datatype_specific, datatype_optional, datatype_close};
+const H5VL_datatype_class_t datatype_class = {
+    .commit = datatype_commit,
+    .open = datatype_open,
+    .get = datatype_get,
+    .specific = datatype_specific,
+    .optional = datatype_optional,
+    .close = datatype_close,
+};
 
 }  // namespace h5archive::vol

@@ -241,7 +241,13 @@ void report_refused_target(const char* verb, const char* name) {
                    "': its external file was refused: " + refusal.message);
 }
 
-const H5VL_file_class_t file_class = {file_create,   file_open,     file_get,
-                                      file_specific, file_optional, file_close};
+const H5VL_file_class_t file_class = {
+    .create = file_create,
+    .open = file_open,
+    .get = file_get,
+    .specific = file_specific,
+    .optional = file_optional,
+    .close = file_close,
+};
 
 }  // namespace h5archive::vol

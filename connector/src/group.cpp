@@ -74,7 +74,13 @@ herr_t group_close(void* grp, hid_t dxpl_id, void** req) {
 
 }  // namespace
 
-const H5VL_group_class_t group_class = {group_create,   group_open,     group_get,
-                                        group_specific, group_optional, group_close};
+const H5VL_group_class_t group_class = {
+    .create = group_create,
+    .open = group_open,
+    .get = group_get,
+    .specific = group_specific,
+    .optional = group_optional,
+    .close = group_close,
+};
 
 }  // namespace h5archive::vol

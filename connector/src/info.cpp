@@ -71,7 +71,12 @@ herr_t info_from_str(const char* str, void** info) {
 }  // namespace
 
 const H5VL_info_class_t info_class = {
-    sizeof(Info), info_copy, info_cmp, info_free, info_to_str, info_from_str,
+    .size = sizeof(Info),
+    .copy = info_copy,
+    .cmp = info_cmp,
+    .free = info_free,
+    .to_str = info_to_str,
+    .from_str = info_from_str,
 };
 
 }  // namespace h5archive::vol

@@ -43,6 +43,10 @@ herr_t opt_query(void* obj, H5VL_subclass_t cls, int opt_type, uint64_t* flags) 
 
 }  // namespace
 
-const H5VL_introspect_class_t introspect_class = {get_conn_cls, get_cap_flags, opt_query};
+const H5VL_introspect_class_t introspect_class = {
+    .get_conn_cls = get_conn_cls,
+    .get_cap_flags = get_cap_flags,
+    .opt_query = opt_query,
+};
 
 }  // namespace h5archive::vol

@@ -82,7 +82,13 @@ herr_t link_optional(void* obj, const H5VL_loc_params_t* loc_params, H5VL_option
 
 }  // namespace
 
-const H5VL_link_class_t link_class = {link_create, link_copy,     link_move,
-                                      link_get,    link_specific, link_optional};
+const H5VL_link_class_t link_class = {
+    .create = link_create,
+    .copy = link_copy,
+    .move = link_move,
+    .get = link_get,
+    .specific = link_specific,
+    .optional = link_optional,
+};
 
 }  // namespace h5archive::vol

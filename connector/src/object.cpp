@@ -75,7 +75,12 @@ herr_t object_optional(void* obj, const H5VL_loc_params_t* loc_params, H5VL_opti
 
 }  // namespace
 
-const H5VL_object_class_t object_class = {object_open, object_copy, object_get, object_specific,
-                                          object_optional};
+const H5VL_object_class_t object_class = {
+    .open = object_open,
+    .copy = object_copy,
+    .get = object_get,
+    .specific = object_specific,
+    .optional = object_optional,
+};
 
 }  // namespace h5archive::vol

@@ -51,7 +51,13 @@ herr_t request_free(void* req) {
 
 }  // namespace
 
-const H5VL_request_class_t request_class = {request_wait,     request_notify,   request_cancel,
-                                            request_specific, request_optional, request_free};
+const H5VL_request_class_t request_class = {
+    .wait = request_wait,
+    .notify = request_notify,
+    .cancel = request_cancel,
+    .specific = request_specific,
+    .optional = request_optional,
+    .free = request_free,
+};
 
 }  // namespace h5archive::vol

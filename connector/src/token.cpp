@@ -27,6 +27,10 @@ herr_t token_from_str(void* obj, H5I_type_t obj_type, const char* token_str, H5O
 
 }  // namespace
 
-const H5VL_token_class_t token_class = {token_cmp, token_to_str, token_from_str};
+const H5VL_token_class_t token_class = {
+    .cmp = token_cmp,
+    .to_str = token_to_str,
+    .from_str = token_from_str,
+};
 
 }  // namespace h5archive::vol

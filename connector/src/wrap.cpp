@@ -82,7 +82,12 @@ herr_t free_wrap_ctx(void* wrap_ctx) {
 
 }  // namespace
 
-const H5VL_wrap_class_t wrap_class = {get_object, get_wrap_ctx, wrap_object, unwrap_object,
-                                      free_wrap_ctx};
+const H5VL_wrap_class_t wrap_class = {
+    .get_object = get_object,
+    .get_wrap_ctx = get_wrap_ctx,
+    .wrap_object = wrap_object,
+    .unwrap_object = unwrap_object,
+    .free_wrap_ctx = free_wrap_ctx,
+};
 
 }  // namespace h5archive::vol

@@ -212,5 +212,16 @@ TEST(ReferenceMatch, HandlesLongInputInLinearTime) {
   EXPECT_EQ(Reference::match(no_hash), std::nullopt);
 }
 
+TEST(ReferenceParse, EscapesInputInItsMessage) {
+  // A control byte or invalid UTF-8 in a message breaks whoever decodes it
+  // (h5py); they are shown as \xNN like in every other message.
+  try {
+    Reference::parse(std::string("a\x01\xff"));
+    FAIL() << "no error";
+  } catch (const ReferenceError& e) {
+    EXPECT_STREQ(e.what(), "Invalid HDF5 reference: a\\x01\\xff.");
+  }
+}
+
 }  // namespace
 }  // namespace h5archive
