@@ -10,15 +10,10 @@ import tempfile
 import h5py
 import numpy as np
 
+from checks import check, finish
+
 CLI = os.path.join(os.environ["H5ARCHIVE_BIN"], "h5archive")
 H5DUMP = os.path.join(os.environ["HDF5_BIN"], "h5dump")
-FAILURES = []
-
-
-def check(condition, what):
-    if not condition:
-        FAILURES.append(what)
-        print("FAIL:", what, file=sys.stderr)
 
 
 def run(*args, env=None, **kwargs):
@@ -271,11 +266,7 @@ def main() -> int:
         test_env(root)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if FAILURES:
-        print(f"cli_commands_test.py: {len(FAILURES)} failure(s)", file=sys.stderr)
-        return 1
-    print("cli_commands_test.py: ok")
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

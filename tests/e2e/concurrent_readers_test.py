@@ -31,6 +31,8 @@ import time
 
 import numpy as np
 
+from checks import check, finish
+
 CLI = os.path.join(os.environ["H5ARCHIVE_BIN"], "h5archive")
 READ_ENTRY = os.path.join(os.environ["H5ARCHIVE_BIN"], "h5archive_read_entry")
 H5DUMP = os.path.join(os.environ["HDF5_BIN"], "h5dump")
@@ -45,16 +47,6 @@ TIMEOUT = 30          # one process
 READER_TIMEOUT = 60   # all readers, from the start signal
 ENTRY = "/uploads/test_upload/archive/test_entry"
 NAMES = [ENTRY, ENTRY + "#/data/value"]
-FAILURES = []
-lock = threading.Lock()
-
-
-def check(condition, what):
-    if not condition:
-        with lock:
-            FAILURES.append(what)
-        print("FAIL:", what, file=sys.stderr)
-    return condition
 
 
 def short(text, n=300):
@@ -280,11 +272,7 @@ def main() -> int:
                 p.kill()
                 p.wait()
         shutil.rmtree(work, ignore_errors=True)
-    if FAILURES:
-        print(f"concurrent_readers_test.py: {len(FAILURES)} failure(s)", file=sys.stderr)
-        return 1
-    print("concurrent_readers_test.py: ok")
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -16,16 +16,11 @@ import textwrap
 import h5py
 import numpy as np
 
+from checks import check, finish, run
+
 HDF5_BIN = os.environ["HDF5_BIN"]
 PLUGINS = os.environ["H5ARCHIVE_PLUGINS"]
 PYTHON = os.environ.get("H5ARCHIVE_PYTHON") or sys.executable
-FAILURES = []
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what)
-    if not condition:
-        FAILURES.append(what)
 
 
 def make_layout(root):
@@ -43,11 +38,6 @@ def make_layout(root):
     os.makedirs(os.path.join(root, "ot", "other_upload", "archive"))
     with h5py.File(os.path.join(other, "other.h5"), "w") as f:
         f["/x/y"] = np.array([7.0, 8.0, 9.0])
-
-
-def run(cmd, env):
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
-    return p.returncode, p.stdout, p.stderr
 
 
 def dump_values(stdout):
@@ -159,10 +149,7 @@ def main():
         check(rc != 0 and "h5archive" not in err, "a missing plain file fails without connector noise")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if FAILURES:
-        print(f"{len(FAILURES)} check(s) failed")
-        return 1
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -16,9 +16,10 @@ import textwrap
 
 import h5py
 
+from checks import check, finish
+
 PLUGINS = os.environ["H5ARCHIVE_PLUGINS"]
 PYTHON = os.environ.get("H5ARCHIVE_PYTHON") or sys.executable
-FAILURES = []
 
 # Runs in a child with the environment under test: tries each (name, mode)
 # and prints, per name, the exception class, errno and message as JSON.
@@ -33,12 +34,6 @@ CHILD = textwrap.dedent("""
             out[name] = [type(e).__name__, getattr(e, "errno", None), str(e)]
     print(json.dumps(out))
 """)
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        FAILURES.append(what)
 
 
 def attempt(env, names):
@@ -103,10 +98,7 @@ def main():
         expect(r, missing_entry, "FileNotFoundError", 2, "errno = 2", missing_entry)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if FAILURES:
-        print(f"{len(FAILURES)} check(s) failed")
-        return 1
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

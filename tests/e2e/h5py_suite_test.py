@@ -27,10 +27,11 @@ import sys
 import tempfile
 import time
 
+from checks import check, finish
+
 PYTHON = os.environ.get("H5ARCHIVE_PYTHON") or sys.executable
 ENV_SH = os.environ["H5ARCHIVE_ENV_SH"]
 PYTEST = ["-m", "pytest", "--pyargs", "-q", "-p", "no:cacheprovider", "-m", "not mpi"]
-FAILURES = []
 
 # Shell lines run after `source env.sh`, before the suite, per environment.
 UNSET = ('test -z "${HDF5_VOL_CONNECTOR+x}${HDF5_PLUGIN_PATH+x}" '
@@ -69,12 +70,6 @@ assert os.environ['HDF5_VOL_CONNECTOR'].startswith('h5archive root=')
 CHECK_PROBE = CHECK_UPLOADS + """
 assert 'HDF5_VOL_CONNECTOR' not in os.environ and os.environ['HDF5_PLUGIN_PATH']
 """
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        FAILURES.append(what)
 
 
 def base_env(work, name):
@@ -199,10 +194,7 @@ def main():
             check(not differ, f"{name}: every h5py test has its native outcome")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if FAILURES:
-        print(f"{len(FAILURES)} check(s) failed")
-        return 1
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

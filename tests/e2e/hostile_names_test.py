@@ -22,12 +22,13 @@ import tempfile
 import h5py
 import numpy as np
 
+from checks import check, finish
+
 HDF5_BIN = os.environ["HDF5_BIN"]
 PLUGINS = os.environ["H5ARCHIVE_PLUGINS"]
 CLI = os.path.join(os.environ["H5ARCHIVE_BIN"], "h5archive")
 PYTHON = os.environ.get("H5ARCHIVE_PYTHON") or sys.executable
 TIMEOUT = 60
-FAILURES = []
 LONG = "a" * 65536
 
 # (label, input, kind, expected). kind: "ref" = /uploads/ reference (CLI and
@@ -107,12 +108,6 @@ CASES = [
     ("entry file is a folder", "/uploads/up_A/archive/dir_entry#/d", "ref", ("refused", "is a folder, not a file")),
     ("legal archive entry (name)", "/uploads/up_A/archive/e", "name", ("legal", "up/up_A/archive/e.h5")),
 ]
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what)
-    if not condition:
-        FAILURES.append(what)
 
 
 def as_bytes(s):
@@ -323,8 +318,7 @@ def main():
             check(list(f["x"][()]) == [666.0], "the canary is unchanged")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(FAILURES)} failures")
-    return 1 if FAILURES else 0
+    return finish()
 
 
 if __name__ == "__main__":

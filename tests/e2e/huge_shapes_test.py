@@ -22,20 +22,14 @@ import tempfile
 
 import h5py
 
+from checks import check, finish
+
 CLI = os.path.join(os.environ["H5ARCHIVE_BIN"], "h5archive")
 UNDER_ASAN = os.environ.get("H5ARCHIVE_UNDER_ASAN") == "1"
 LIMIT = 2 << 30
 UPLOAD = "test_upload"
-FAILURES = []
 HUGE = "(1099511627776, 1099511627776)"
 OVERFLOW = "its element count does not fit in 64 bits"
-
-
-def check(condition, what):
-    if not condition:
-        FAILURES.append(what)
-        print("FAIL:", what, file=sys.stderr)
-    return condition
 
 
 def limit_memory():
@@ -163,11 +157,7 @@ def main() -> int:
         print(f"huge_shapes_test.py: peak resident memory of a CLI process {peak // 1024} MiB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if FAILURES:
-        print(f"huge_shapes_test.py: {len(FAILURES)} failure(s)", file=sys.stderr)
-        return 1
-    print("huge_shapes_test.py: ok")
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":

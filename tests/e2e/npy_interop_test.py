@@ -15,14 +15,9 @@ import tempfile
 
 import numpy as np
 
+from checks import check, finish
+
 TOOL = os.path.join(os.environ["H5ARCHIVE_BIN"], "npy_roundtrip")
-FAILURES = []
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what)
-    if not condition:
-        FAILURES.append(what)
 
 
 def run(*args):
@@ -124,9 +119,7 @@ def main():
                   f"{name} refused: {r.stderr.strip()}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if FAILURES:
-        print(f"{len(FAILURES)} failure(s)")
-        sys.exit(1)
+    return finish()
 
 
-main()
+sys.exit(main())

@@ -17,11 +17,12 @@ import subprocess
 import sys
 import tempfile
 
+from checks import check, finish
+
 BIN = os.environ["H5ARCHIVE_BIN"]
 HDF5_BIN = os.environ["HDF5_BIN"]
 PYTHON = os.environ.get("H5ARCHIVE_PYTHON") or sys.executable
 ROWS, COLUMNS, PAUSE_MS = 120, 8, 25
-FAILURES = []
 
 READER = r"""
 import sys, time
@@ -56,12 +57,6 @@ while True:
     time.sleep(0.01)
 print(f"reads={reads} distinct_sizes={len(sizes)} first={sizes[0]} last={sizes[-1]}")
 """
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what)
-    if not condition:
-        FAILURES.append(what)
 
 
 def main():
@@ -152,8 +147,7 @@ def main():
                   "after the repair the file opens and holds the new writer's rows")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(FAILURES)} failures")
-    return 1 if FAILURES else 0
+    return finish()
 
 
 if __name__ == "__main__":

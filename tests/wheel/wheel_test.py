@@ -20,14 +20,11 @@ import sys
 import tempfile
 import textwrap
 
-FAILURES = []
+# The shared check plumbing lives with the end-to-end scripts.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "e2e"))
+from checks import check, finish  # noqa: E402
+
 BIN = os.path.dirname(sys.executable)
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        FAILURES.append(what)
 
 
 def clean_env(**extra):
@@ -200,10 +197,7 @@ def main():
         check_version_guard()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if FAILURES:
-        print(f"{len(FAILURES)} check(s) failed")
-        return 1
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":
