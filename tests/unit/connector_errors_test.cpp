@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "connector_fixture.hpp"
 #include "connector_test_helpers.hpp"
 #include "h5archive/staging_area.hpp"
 #include "h5archive_vol.h"
@@ -18,17 +19,8 @@ namespace {
 
 using namespace h5archive::testing;
 
-class ConnectorErrors : public ::testing::Test {
+class ConnectorErrors : public DemoStagingTest {
  protected:
-  void SetUp() override {
-    root_ = tmp_.path() / "staging";
-    area_ = h5archive::StagingArea(root_);
-    write_demo(area_);
-    fapl_ = H5Pcreate(H5P_FILE_ACCESS);
-    ASSERT_GE(H5Pset_fapl_h5archive(fapl_, root_.c_str()), 0);
-  }
-  void TearDown() override { H5Pclose(fapl_); }
-
   /// The innermost entry of the stack a failed open of `name` leaves.
   StackEntry innermost(const std::string& name, hid_t fapl) {
     SilenceHDF5 quiet;
@@ -40,11 +32,6 @@ class ConnectorErrors : public ::testing::Test {
     const auto stack = error_stack();
     return stack.empty() ? StackEntry{"", "<empty stack>"} : stack.front();
   }
-
-  TempDir tmp_;
-  std::filesystem::path root_;
-  h5archive::StagingArea area_{"/nonexistent"};
-  hid_t fapl_ = H5I_INVALID_HID;
 };
 
 constexpr const char* kEnoent = " (errno = 2, error message = 'No such file or directory')";

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string>
 
+#include "connector_fixture.hpp"
 #include "connector_test_helpers.hpp"
 #include "h5archive/staging_area.hpp"
 #include "h5archive_vol.h"
@@ -21,17 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace h5archive::testing;
 
-class ConnectorNames : public ::testing::Test {
+class ConnectorNames : public DemoStagingTest {
  protected:
-  void SetUp() override {
-    root_ = tmp_.path() / "staging";
-    area_ = h5archive::StagingArea(root_);
-    write_demo(area_);
-    fapl_ = H5Pcreate(H5P_FILE_ACCESS);
-    ASSERT_GE(H5Pset_fapl_h5archive(fapl_, root_.c_str()), 0);
-  }
-  void TearDown() override { H5Pclose(fapl_); }
-
   /// Opens `name` expecting failure; returns our message from the stack.
   std::string open_error(const std::string& name, unsigned flags = H5F_ACC_RDONLY) {
     SilenceHDF5 quiet;
@@ -42,11 +34,6 @@ class ConnectorNames : public ::testing::Test {
     }
     return h5archive_error();
   }
-
-  TempDir tmp_;
-  fs::path root_;
-  h5archive::StagingArea area_{"/nonexistent"};
-  hid_t fapl_ = H5I_INVALID_HID;
 };
 
 // H5Drefresh / H5Orefresh close and reopen the object below the connector:
