@@ -83,6 +83,14 @@ std::FILE* open_partial(const fs::path& path, fs::path& partial) {
   return f;
 }
 
+// Closes and removes a partial file whose writing failed, so that a failed
+// write leaves nothing behind; the caller rethrows.
+void discard_partial(std::FILE*& f, const fs::path& partial) noexcept {
+  std::fclose(std::exchange(f, nullptr));
+  std::error_code ec;
+  fs::remove(partial, ec);
+}
+
 // Closes the partial file and renames it onto `path`; removes it on failure.
 void commit_partial(std::FILE* f, const fs::path& partial, const fs::path& path) {
   const bool mode_set = detail::set_new_file_mode(::fileno(f));
@@ -114,9 +122,7 @@ void write_whole_file(const fs::path& path, const std::string& header, const voi
                        (size == 0 || std::fwrite(bytes, 1, size, f) == size);
   if (!written) {
     const std::string reason = std::strerror(errno);
-    std::fclose(f);
-    std::error_code ec;
-    fs::remove(partial, ec);
+    discard_partial(f, partial);
     throw ValueError("Writing " + partial.string() + " failed: " + reason);
   }
   commit_partial(f, partial, path);
@@ -263,9 +269,7 @@ NpyWriter::NpyWriter(const fs::path& path, DType dtype, Shape row_shape, std::si
   try {
     write_header();
   } catch (...) {
-    std::fclose(std::exchange(file_, nullptr));
-    std::error_code ec;
-    fs::remove(partial_, ec);
+    discard_partial(file_, partial_);
     throw;
   }
 }
@@ -353,9 +357,7 @@ void NpyWriter::close() {
   try {
     write_header();
   } catch (...) {
-    std::fclose(std::exchange(file_, nullptr));
-    std::error_code ec;
-    fs::remove(partial_, ec);
+    discard_partial(file_, partial_);
     throw;
   }
   commit_partial(std::exchange(file_, nullptr), partial_, path_);

@@ -29,6 +29,8 @@ import time
 import h5py
 import numpy as np
 
+from checks import FAILURES, check, finish
+
 BIN = os.environ["H5ARCHIVE_BIN"]
 PLUGINS = os.environ["H5ARCHIVE_PLUGINS"]
 TMP = os.path.join(os.environ["E2E_TMP"], f"crash_safety-{os.getpid()}")
@@ -39,14 +41,6 @@ MODES = ["assign", "save", "stream"]
 ELEMENTS = {"assign": 1 << 17, "save": 4096, "stream": 64 * 2048, "once": 128}
 LIST_SIZE = {"assign": 4, "save": 8000, "stream": 4, "once": 4}
 
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message, file=sys.stderr)
-    return condition
 
 
 def value_of(n, count):
@@ -238,11 +232,11 @@ def main():
           f"{outcomes['new']} new complete, {outcomes['torn']} torn; steps committed "
           + ", ".join(f"{m} {committed(os.path.join(TMP, 'log.' + m)) + 1}" for m in MODES)
           + f"; leftover temporary JSON files {len(leftovers)}; {elapsed:.1f} s")
-    if failures:
-        print(f"{len(failures)} failure(s); kept {TMP}", file=sys.stderr)
-        return 1
-    shutil.rmtree(TMP, ignore_errors=True)
-    return 0
+    if FAILURES:
+        print(f"kept {TMP} for inspection", file=sys.stderr)
+    else:
+        shutil.rmtree(TMP, ignore_errors=True)
+    return finish()
 
 
 if __name__ == "__main__":

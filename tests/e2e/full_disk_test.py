@@ -26,18 +26,12 @@ import tempfile
 import h5py
 import numpy as np
 
+from checks import check, finish
+
 BIN = os.environ["H5ARCHIVE_BIN"]
 CLI = os.path.join(BIN, "h5archive")
 WRITER = os.path.join(BIN, "crash_writer")
 ROWS = 150000  # 1.2 MB of float64: two 1 MiB chunks on disk
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message, file=sys.stderr)
-    return condition
 
 
 def sha256(path):
@@ -180,11 +174,7 @@ def main():
                      preexec=file_size_limit, reason=fsize)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if failures:
-        print(f"{len(failures)} failure(s)", file=sys.stderr)
-        return 1
-    print("full disk: all cases passed")
-    return 0
+    return finish()
 
 
 if __name__ == "__main__":
