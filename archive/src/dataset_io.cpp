@@ -57,17 +57,16 @@ namespace fs = std::filesystem;
 
 using detail::find;
 using detail::incompatible;
-using detail::join_path;
+using detail::InFilePath;
 using detail::Kind;
 using detail::kind_name;
 using detail::Links;
 using detail::make_space;
-using detail::nonempty_parts;
+using detail::non_root_path;
 using detail::probe;
 using detail::probe_path;
 using detail::require_groups;
 using detail::space_shape;
-using detail::split_path;
 
 // ---------------------------------------------------------------- buffers
 
@@ -177,11 +176,11 @@ std::string list_str(const std::vector<std::uint64_t>& v) {
 }
 
 std::string normalized_dataset_path(const std::string& path) {
-  return join_path(nonempty_parts(path, "dataset"));
+  return non_root_path(path, "dataset").str();
 }
 
 Hid open_existing_dataset_for_writing(hid_t f, const std::string& path, const fs::path& file) {
-  const Kind k = probe_path(f, split_path(path), file);
+  const Kind k = probe_path(f, InFilePath(path), file);
   if (k == Kind::missing) return Hid();
   if (k != Kind::dataset) incompatible(k, path, file);
   return open_dataset(f, path, H5P_DEFAULT, file, "dataset " + path + " in " + file.string());
@@ -227,8 +226,7 @@ void write_object_attributes(hid_t obj, const Attributes& attributes, const std:
 
 void write_dataset(const fs::path& file, const std::string& dataset_path, const Array& value,
                    const Attributes& attributes) {
-  const auto parts = nonempty_parts(dataset_path, "dataset");
-  const std::string path = join_path(parts);
+  const std::string path = non_root_path(dataset_path, "dataset").str();
   if (value.dtype() == DType::fixed_string && value.string_size() == 0)
     throw ValueError("Cannot write " + path + ": fixed-length strings need a size");
 
@@ -273,13 +271,13 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, const 
 
 void write_group_attributes(const fs::path& file, const std::string& group_path,
                             const Attributes& attributes) {
-  const auto parts = split_path(group_path);
-  const std::string path = join_path(parts);
+  const InFilePath group_at(group_path);
+  const std::string path = group_at.str();
   Hid f = detail::open_file_for_writing(file);
-  const Kind k = probe_path(f.get(), parts, file);
+  const Kind k = probe_path(f.get(), group_at, file);
   const std::string what = "group " + path + " in " + file.string();
   if (k == Kind::missing) {
-    require_groups(f.get(), parts, parts.size(), file);
+    require_groups(f.get(), group_at, group_at.size(), file);
   } else if (k != Kind::group) {
     incompatible(k, path, file);
   }
@@ -291,17 +289,17 @@ void write_group_attributes(const fs::path& file, const std::string& group_path,
 
 void write_external_link(const fs::path& file, const std::string& link_path,
                          const std::string& target_file, const std::string& target_path) {
-  const auto parts = nonempty_parts(link_path, "link");
-  const std::string path = join_path(parts);
+  const InFilePath link = non_root_path(link_path, "link");
+  const std::string path = link.str();
   Hid f = detail::open_file_for_writing(file);
   const std::string what = "link " + path + " in " + file.string();
-  const Kind k = probe_path(f.get(), parts, file);
+  const Kind k = probe_path(f.get(), link, file);
   // An old link is replaced; stored data never is (it would be lost silently).
   if (k == Kind::link)
     check(H5Ldelete(f.get(), path.c_str(), H5P_DEFAULT), "Deleting the old " + what);
   else if (k != Kind::missing)
     incompatible(k, path, file);
-  require_groups(f.get(), parts, parts.size() - 1, file);
+  require_groups(f.get(), link, link.size() - 1, file);
   check(H5Lcreate_external(target_file.c_str(), target_path.c_str(), f.get(), path.c_str(),
                            H5P_DEFAULT, H5P_DEFAULT),
         "Creating external " + what + " to " + target_file + "#" + target_path);

@@ -1,4 +1,4 @@
-// Internal: in-file paths and what is at them, shared by the writers
+// Internal: what is at in-file paths, shared by the writers
 // (dataset_io.cpp) and the readers (dataset_read.cpp).
 #pragma once
 
@@ -10,22 +10,19 @@
 #include <vector>
 
 #include "h5archive/array.hpp"
+#include "h5archive/hdf5.hpp"
 #include "hdf5_handle.hpp"
 
 namespace h5archive::detail {
 
-/// The components of an in-file path, empty parts dropped ("a//b" = "/a/b").
-std::vector<std::string> split_path(const std::string& path);
-/// "/a/b" from the first `n` parts ("/" for none), or from all of them.
-std::string join_path(const std::vector<std::string>& parts, std::size_t n);
-std::string join_path(const std::vector<std::string>& parts);
+using hdf5::InFilePath;
 
 /// What a path in a file leads to.
 enum class Kind { missing, group, dataset, datatype, link, broken };
 /// "Group", "Dataset", ... as h5py's messages name them.
 const char* kind_name(Kind k);
-/// What is at `parts` in the open file `f`, following links (readers).
-Kind find(hid_t f, const std::vector<std::string>& parts);
+/// What is at `path` in the open file `f`, following links (readers).
+Kind find(hid_t f, const InFilePath& path);
 
 /// Whether probe() looks through soft and external links (readers) or stops
 /// at them (writers).
@@ -34,15 +31,16 @@ enum class Links { follow, stop };
 /// object asked for in messages (HDF5Error for an unreadable one).
 Kind probe(hid_t file, const std::string& path, Links links, const std::string& wanted);
 
-/// The components of `path` (ValueError naming `what` if there are none).
-std::vector<std::string> nonempty_parts(const std::string& path, const char* what);
-/// Checks that every parent of the object at `parts` is a group or missing
+/// `path` parsed (ValueError naming `what` if it names the root).
+InFilePath non_root_path(const std::string& path, const char* what);
+/// Checks that every parent of the object at `path` is a group or missing
 /// (TypeMismatchError otherwise) and returns what is at the object itself,
 /// not following links (writers).
-Kind probe_path(hid_t f, const std::vector<std::string>& parts, const std::filesystem::path& file);
-/// Creates the missing groups among the first `count` parts, each written to
-/// disk before a link leads to it.
-void require_groups(hid_t f, const std::vector<std::string>& parts, std::size_t count,
+Kind probe_path(hid_t f, const InFilePath& path, const std::filesystem::path& file);
+/// Creates the missing groups among the first `count` parts of `object`,
+/// each written to disk before a link leads to it; `object` names what they
+/// are for in messages.
+void require_groups(hid_t f, const InFilePath& object, std::size_t count,
                     const std::filesystem::path& file);
 
 /// h5py's "Incompatible object (<kind>) already exists at <path> in <file>".

@@ -22,14 +22,13 @@ using detail::check;
 using detail::checked;
 using detail::find;
 using detail::Hid;
-using detail::join_path;
+using detail::InFilePath;
 using detail::Kind;
 using detail::kind_name;
 using detail::list_str;
 using detail::make_space;
 using detail::QuietErrors;
 using detail::space_shape;
-using detail::split_path;
 
 namespace fs = std::filesystem;
 
@@ -82,11 +81,11 @@ struct OpenDataset {
 
 OpenDataset open_dataset(const fs::path& file, const std::string& dataset_path) {
   OpenDataset d;
-  const auto parts = split_path(dataset_path);
-  d.path = join_path(parts);
+  const InFilePath path(dataset_path);
+  d.path = path.str();
   d.what = "Dataset " + d.path + " in " + file.string();
   d.file = detail::open_file_for_reading(file, d.path);
-  const Kind k = find(d.file.get(), parts);
+  const Kind k = find(d.file.get(), path);
   if (k == Kind::missing)
     throw NotFoundError("Dataset " + d.path + " not found in " + file.string());
   if (k != Kind::dataset)
@@ -136,9 +135,9 @@ Array read_dataset_as(const fs::path& file, const std::string& dataset_path, DTy
                       const std::optional<Hyperslab>& slab) {
   const DatasetInfo info = dataset_info(file, dataset_path);
   if (info.dtype != expected)
-    throw TypeMismatchError("Dataset " + join_path(split_path(dataset_path)) + " in " +
-                            file.string() + " is " + dtype_name(info.dtype, info.string_size) +
-                            ", not " + dtype_name(expected));
+    throw TypeMismatchError("Dataset " + InFilePath(dataset_path).str() + " in " + file.string() +
+                            " is " + dtype_name(info.dtype, info.string_size) + ", not " +
+                            dtype_name(expected));
   return read_dataset(file, dataset_path, slab);
 }
 
@@ -254,10 +253,10 @@ DatasetInfo dataset_info(const fs::path& file, const std::string& dataset_path) 
 std::optional<std::string> read_string_attribute(const fs::path& file,
                                                  const std::string& object_path,
                                                  const std::string& name) {
-  const auto parts = split_path(object_path);
-  const std::string path = join_path(parts);
+  const InFilePath object(object_path);
+  const std::string path = object.str();
   Hid f = detail::open_file_for_reading(file, path);
-  const Kind k = find(f.get(), parts);
+  const Kind k = find(f.get(), object);
   if (k == Kind::missing)
     throw NotFoundError("Object " + path + " not found in " + file.string() +
                         " (reading attribute " + name + ")");

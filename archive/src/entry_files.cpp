@@ -9,6 +9,7 @@
 
 #include "h5archive/entry_archive.hpp"
 #include "h5archive/errors.hpp"
+#include "h5archive/hdf5.hpp"
 #include "h5archive/reference.hpp"
 #include "hdf5_quantity.hpp"
 #include "staged_open.hpp"
@@ -24,28 +25,13 @@ bool is_index(const std::string& part) {
          std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::vector<std::string> split(std::string_view path) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    if (end > start) parts.emplace_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return parts;
-}
+// An archive path names a quantity by the same parts as its HDF5 dataset.
+using Path = hdf5::InFilePath;
 
-std::string join(const std::vector<std::string>& parts, std::size_t n) {
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) s += "/" + parts[i];
-  return s.empty() ? "/" : s;
-}
-
-// The JSON object that holds the quantity at `parts` (created on the way),
+// The JSON object that holds the quantity at `path` (created on the way),
 // checked before any file is written. `archive` is a copy the caller saves.
-json& parent_object(json& archive, const std::vector<std::string>& parts,
-                    std::string_view archive_path) {
+json& parent_object(json& archive, const Path& path, std::string_view archive_path) {
+  const std::vector<std::string>& parts = path.parts();
   auto bad = [&](const std::string& why) {
     return ValueError(fmt::format("Invalid archive path \"{}\": {}", archive_path, why));
   };
@@ -59,23 +45,23 @@ json& parent_object(json& archive, const std::vector<std::string>& parts,
     const std::string& part = parts[i];
     const bool next_is_index = i + 2 < parts.size() && is_index(parts[i + 1]);
     if (is_index(part)) {
-      if (!node->is_array()) throw bad(join(parts, i) + " is not a list");
+      if (!node->is_array()) throw bad(path.prefix(i).str() + " is not a list");
       const std::size_t index = std::stoull(part);
       if (index > node->size())
-        throw bad(fmt::format("{} has {} element(s); index {} is beyond its end", join(parts, i),
-                              node->size(), index));
+        throw bad(fmt::format("{} has {} element(s); index {} is beyond its end",
+                              path.prefix(i).str(), node->size(), index));
       if (index == node->size()) node->push_back(next_is_index ? json::array() : json::object());
       node = &(*node)[index];
     } else {
-      if (!node->is_object()) throw bad(join(parts, i) + " is not an object");
+      if (!node->is_object()) throw bad(path.prefix(i).str() + " is not an object");
       if (!node->contains(part) || (*node)[part].is_null())
         (*node)[part] = next_is_index ? json::array() : json::object();
       node = &(*node)[part];
     }
     if (!node->is_object() && !node->is_array())
-      throw bad(join(parts, i + 1) + " holds a value, not a section");
+      throw bad(path.prefix(i + 1).str() + " holds a value, not a section");
   }
-  if (!node->is_object()) throw bad(join(parts, parts.size() - 1) + " is not an object");
+  if (!node->is_object()) throw bad(path.parent().str() + " is not an object");
   return *node;
 }
 
@@ -149,9 +135,10 @@ QuantityMetadata put_quantity(const StagingArea& area, std::string_view upload,
                               const Extent& extent, const WriterOptions& options,
                               const BlockSource& source) {
   json archive = load_entry(area, upload, entry);
-  const auto parts = split(archive_path);
-  json& parent = parent_object(archive, parts, archive_path);
-  const std::string path = join(parts, parts.size());
+  const Path parsed(archive_path);
+  json& parent = parent_object(archive, parsed, archive_path);
+  const std::string path = parsed.str();
+  const std::string& name = parsed.name();
   // Checked before any data is written: the metadata goes there at the end.
   if (auto it = parent.find("m_hdf5"); it != parent.end() && !it->is_object())
     throw ValueError(fmt::format("{}: \"m_hdf5\" beside {} must be an object, got {}",
@@ -171,8 +158,8 @@ QuantityMetadata put_quantity(const StagingArea& area, std::string_view upload,
     writer.abort();
     throw;
   }
-  parent[parts.back()] = Reference::archive(std::string(upload), std::string(entry), path).str();
-  parent["m_hdf5"][parts.back()] = md.to_json();
+  parent[name] = Reference::archive(std::string(upload), std::string(entry), path).str();
+  parent["m_hdf5"][name] = md.to_json();
   save_entry(area, upload, entry, archive);
   return md;
 }
@@ -181,17 +168,17 @@ void link_quantity(const StagingArea& area, std::string_view upload, std::string
                    std::string_view archive_path, std::string_view reference) {
   Reference::parse(reference);
   json archive = load_entry(area, upload, entry);
-  const auto parts = split(archive_path);
-  json& parent = parent_object(archive, parts, archive_path);
+  const Path parsed(archive_path);
+  json& parent = parent_object(archive, parsed, archive_path);
   const Resolved target = area.resolve(reference, upload);
   dataset_info(target.file, target.dataset);  // must exist: NotFoundError names it
   fs::create_directories(area.archive_dir(upload));
   detail::write_over_abandoned(area, upload, entry, [&] {
-    detail::link_resolved(area.archive_hdf5_path(upload, entry), join(parts, parts.size()), target);
+    detail::link_resolved(area.archive_hdf5_path(upload, entry), parsed.str(), target);
   });
-  parent[parts.back()] = std::string(reference);
+  parent[parsed.name()] = std::string(reference);
   if (auto it = parent.find("m_hdf5"); it != parent.end() && it->is_object()) {
-    it->erase(parts.back());
+    it->erase(parsed.name());
     if (it->empty()) parent.erase("m_hdf5");
   }
   save_entry(area, upload, entry, archive);

@@ -1,10 +1,10 @@
 // Public access to the HDF5 failure messages the library builds itself.
 #include "h5archive/errors.hpp"
 
-#include "hdf5_handle.hpp"
+#include "h5archive/hdf5.hpp"
 
 namespace h5archive {
 
-HDF5Error hdf5_failure(const std::string& what) { return detail::hdf5_error(what); }
+HDF5Error hdf5_failure(const std::string& what) { return hdf5::error(what); }
 
 }  // namespace h5archive

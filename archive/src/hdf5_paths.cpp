@@ -1,5 +1,4 @@
-// In-file paths and what is at them: splitting and joining paths the way
-// HDF5 resolves them, probing objects without following links (writers) or
+// What is at in-file paths (hdf5::InFilePath): probing objects without following links (writers) or
 // through them (readers), creating parent groups, dataspace shapes.
 #include <hdf5.h>
 
@@ -15,35 +14,6 @@
 namespace h5archive::detail {
 
 namespace fs = std::filesystem;
-
-// ---------------------------------------------------------------- paths
-
-// The components of an in-file path: NOMAD hands paths to h5py unchanged, and
-// HDF5 resolves "a/b", "/a/b" and "a//b" to the same object, so empty parts
-// are dropped.
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    if (end > start) parts.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return parts;
-}
-
-// "/a/b" from the first n parts ("/" for none).
-std::string join_path(const std::vector<std::string>& parts, std::size_t n) {
-  if (n == 0) return "/";
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) s += "/" + parts[i];
-  return s;
-}
-
-std::string join_path(const std::vector<std::string>& parts) {
-  return join_path(parts, parts.size());
-}
 
 // ---------------------------------------------------------------- objects
 
@@ -151,25 +121,27 @@ Kind probe(hid_t file, const std::string& path, Links links, const std::string& 
                           ") already exists at " + path + " in " + file.string());
 }
 
-// Checks that every parent of the object at `parts` is a group or missing,
+// Checks that every parent of the object at `path` is a group or missing,
 // and returns what is at the object itself.
-Kind probe_path(hid_t f, const std::vector<std::string>& parts, const fs::path& file) {
-  for (std::size_t n = 1; n <= parts.size(); ++n) {
-    const std::string path = join_path(parts, n);
-    const Kind k = probe(f, path, Links::stop, join_path(parts, parts.size()));
-    if (n == parts.size() || k == Kind::missing) return k;  // missing parent: all missing
-    if (k != Kind::group) incompatible(k, path, file);
+Kind probe_path(hid_t f, const InFilePath& path, const fs::path& file) {
+  const std::string wanted = path.str();
+  for (std::size_t n = 1; n <= path.size(); ++n) {
+    const std::string step = path.prefix(n).str();
+    const Kind k = probe(f, step, Links::stop, wanted);
+    if (n == path.size() || k == Kind::missing) return k;  // missing parent: all missing
+    if (k != Kind::group) incompatible(k, step, file);
   }
   return Kind::group;  // the root
 }
 
-// What is at `parts` for a reader: missing if any parent is missing or is
+// What is at `path` for a reader: missing if any parent is missing or is
 // not a group (HDF5 cannot resolve the path then either).
-Kind find(hid_t f, const std::vector<std::string>& parts) {
+Kind find(hid_t f, const InFilePath& path) {
+  const std::string wanted = path.str();
   Kind k = Kind::group;  // the root
-  for (std::size_t n = 1; n <= parts.size(); ++n) {
-    k = probe(f, join_path(parts, n), Links::follow, join_path(parts, parts.size()));
-    if (n < parts.size() && k != Kind::group) return Kind::missing;
+  for (std::size_t n = 1; n <= path.size(); ++n) {
+    k = probe(f, path.prefix(n).str(), Links::follow, wanted);
+    if (n < path.size() && k != Kind::group) return Kind::missing;
   }
   return k;
 }
@@ -181,11 +153,11 @@ Kind find(hid_t f, const std::vector<std::string>& parts) {
 // unreadable object, but at an address freed earlier it is whatever object
 // was there before. Flushing each new header first makes every link lead to
 // a header that was written.
-void require_groups(hid_t f, const std::vector<std::string>& parts, std::size_t count,
-                    const fs::path& file) {
+void require_groups(hid_t f, const InFilePath& object, std::size_t count, const fs::path& file) {
+  const std::string wanted = object.str();
   for (std::size_t n = 1; n <= count; ++n) {
-    const std::string path = join_path(parts, n);
-    const Kind k = probe(f, path, Links::stop, join_path(parts));
+    const std::string path = object.prefix(n).str();
+    const Kind k = probe(f, path, Links::stop, wanted);
     if (k == Kind::group) continue;
     if (k != Kind::missing) incompatible(k, path, file);
     const std::string what = "group " + path + " in " + file.string();
@@ -195,11 +167,11 @@ void require_groups(hid_t f, const std::vector<std::string>& parts, std::size_t 
   }
 }
 
-std::vector<std::string> nonempty_parts(const std::string& path, const char* what) {
-  auto parts = split_path(path);
-  if (parts.empty())
+InFilePath non_root_path(const std::string& path, const char* what) {
+  InFilePath parsed(path);
+  if (parsed.is_root())
     throw ValueError(std::string("Invalid ") + what + " path \"" + path + "\": it names the root");
-  return parts;
+  return parsed;
 }
 
 // The shape of a dataspace, checked (a file may hold a dataspace of any

@@ -9,6 +9,7 @@
 #include "h5archive/entry_archive.hpp"
 #include "h5archive/entry_files.hpp"
 #include "h5archive/errors.hpp"
+#include "h5archive/hdf5.hpp"
 #include "h5archive/reference.hpp"
 #include "h5archive/section.hpp"
 
@@ -26,13 +27,7 @@ const ArchiveState& require_hdf5_context(const Section& section) {
 }
 
 std::string hdf5_path(std::string_view archive_path) {
-  std::string out;
-  for (char c : archive_path) {
-    if (c == '/' && out.ends_with('/')) continue;
-    out += c;
-  }
-  if (!out.starts_with('/')) out.insert(out.begin(), '/');
-  return out;
+  return hdf5::InFilePath(archive_path).str();
 }
 
 Attributes dataset_attributes(const QuantityDef& quantity, const std::optional<Unit>& unit) {
@@ -117,24 +112,17 @@ void link_reference(const Section& section, const QuantityDef& quantity,
 
 void link_resolved(const std::filesystem::path& file, const std::string& link_path,
                    const Resolved& target) {
-  std::string target_path = hdf5_path(target.dataset);
+  const hdf5::InFilePath target_path(target.dataset);
   namespace fs = std::filesystem;
   if (fs::weakly_canonical(fs::absolute(target.file)) == fs::weakly_canonical(fs::absolute(file)) &&
-      target_path == link_path) {
+      target_path == hdf5::InFilePath(link_path)) {
     return;  // the quantity's own dataset (e.g. a reference read back from JSON)
   }
   write_external_link(file, link_path, relative_file_name(target.file, file.parent_path()),
-                      target_path);
+                      target_path.str());
 }
 
 namespace {
-
-// "/a/b" for "a//b/" (the root is "/"), to compare object paths.
-std::string object_path_of(std::string_view path) {
-  std::string out = hdf5_path(path);
-  while (out.size() > 1 && out.ends_with('/')) out.pop_back();
-  return out;
-}
 
 bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
   namespace fs = std::filesystem;
@@ -148,7 +136,7 @@ bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
 
 bool committed_reference_to(const StagingArea& area, std::string_view upload,
                             const std::filesystem::path& file, const std::string& object_path) {
-  const std::string object = object_path_of(object_path);
+  const hdf5::InFilePath object(object_path);
   try {
     for (const std::string& entry : entry_files::list_entries(area, upload)) {
       for (const auto& found : entry_files::list_references(area, upload, entry)) {
@@ -158,11 +146,7 @@ bool committed_reference_to(const StagingArea& area, std::string_view upload,
         } catch (const Error&) {
           continue;  // a reference that leads nowhere refers to nothing here
         }
-        const std::string target = object_path_of(r.dataset);
-        const bool at_or_under = target == object ||
-                                 (target.starts_with(object) && target[object.size()] == '/') ||
-                                 object == "/";
-        if (at_or_under && same_file(r.file, file)) return true;
+        if (object.contains(hdf5::InFilePath(r.dataset)) && same_file(r.file, file)) return true;
       }
     }
   } catch (const Error&) {

@@ -28,7 +28,8 @@ namespace detail {
 /// referenced", then "Only archives with upload_id can be referenced".
 const ArchiveState& require_hdf5_context(const Section& section);
 
-/// The HDF5 path of a section path or quantity path: "//name" -> "/name".
+/// The HDF5 path of a section path or quantity path, canonical as
+/// hdf5::InFilePath writes it: "//name/" -> "/name", "" -> "/".
 std::string hdf5_path(std::string_view archive_path);
 
 /// `units` (when `unit` is set; "" for dimensionless) and `long_name`

@@ -9,6 +9,7 @@
 
 #include "h5archive/entry_archive.hpp"
 #include "h5archive/errors.hpp"
+#include "h5archive/hdf5.hpp"
 #include "h5archive/reference.hpp"
 #include "hdf5_quantity.hpp"
 
@@ -86,18 +87,18 @@ void Section::adopt_children() {
 
 std::string Section::path() const {
   if (parent_ == nullptr) return "/";
-  std::string p = parent_->path();
-  while (p.ends_with('/')) p.pop_back();
-  p += "/" + name_in_parent_;
+  hdf5::InFilePath p = hdf5::InFilePath(parent_->path()) / name_in_parent_;
   if (parent_->def().sub_section_def(name_in_parent_).repeats) {
     const auto& list = parent_->children_.find(name_in_parent_)->second;
     auto it =
         std::find_if(list.begin(), list.end(), [&](const auto& c) { return c.get() == this; });
-    p += "/" + std::to_string(it - list.begin());
+    p /= std::to_string(it - list.begin());
   }
-  return p;
+  return p.str();
 }
 
+// Not joined as an InFilePath: NOMAD writes a root quantity's path as
+// "//name", and references carry it so (hdf5_path() canonicalises it).
 std::string Section::quantity_path(std::string_view name) const {
   return path() + "/" + std::string(name);
 }

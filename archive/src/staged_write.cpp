@@ -31,8 +31,8 @@ Hid create_staged_dataset(hid_t f, hid_t type, hid_t space, hid_t dcpl, hid_t da
 void commit_staged_dataset(hid_t f, hid_t dataset, const std::string& path, bool replacing,
                            const fs::path& file, const std::string& what) {
   flush_file(f, file);
-  const auto parts = split_path(path);
-  require_groups(f, parts, parts.size() - 1, file);
+  const InFilePath parsed(path);
+  require_groups(f, parsed, parsed.size() - 1, file);
   if (replacing) check(H5Ldelete(f, path.c_str(), H5P_DEFAULT), "Unlinking the old " + what);
   check(H5Olink(dataset, f, path.c_str(), H5P_DEFAULT, H5P_DEFAULT), "Linking the new " + what);
   flush_file(f, file);
@@ -58,15 +58,15 @@ void discard_staged_dataset(Hid& dataset) noexcept {
 }
 
 void remove_abandoned_object(const fs::path& file, const std::string& object_path) {
-  const auto parts = nonempty_parts(object_path, "object");
-  const std::string path = join_path(parts);
-  if (parts.size() < 2)
+  const InFilePath object = non_root_path(object_path, "object");
+  const std::string path = object.str();
+  if (object.size() < 2)
     throw ValueError("Cannot remove the unreadable object " + path + " of " + file.string() +
                      ": it is in the root group, which cannot be rebuilt without it");
-  const std::string parent_path = join_path(parts, parts.size() - 1);
+  const std::string parent_path = object.parent().str();
   const std::string what = "group " + parent_path + " in " + file.string();
   Hid f = detail::open_file_for_writing(file);
-  if (probe_path(f.get(), parts, file) != Kind::broken) return;  // gone or readable now
+  if (probe_path(f.get(), object, file) != Kind::broken) return;  // gone or readable now
   Hid parent = checked(H5Gopen2(f.get(), parent_path.c_str(), H5P_DEFAULT), "Opening " + what);
   Hid gcpl =
       checked(H5Gget_create_plist(parent.get()), "Reading the creation properties of " + what);

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "h5archive/hdf5.hpp"
+
 namespace h5archive::bench {
 
 namespace fs = std::filesystem;
@@ -45,23 +47,7 @@ class TempFolder {
 };
 
 /// Closes an HDF5 id on scope exit so a failed measurement leaks nothing.
-class Id {
- public:
-  Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  Id(Id&& other) noexcept : id_(other.id_), close_(other.close_) { other.id_ = H5I_INVALID_HID; }
-  Id(const Id&) = delete;
-  Id& operator=(const Id&) = delete;
-  Id& operator=(Id&&) = delete;
-  ~Id() {
-    if (id_ >= 0) close_(id_);
-  }
-  operator hid_t() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
+using hdf5::Handle;
 
 /// Writes back every dirty page of the file system holding `folder`
 /// (syncfs), untimed, before a write measurement: each then starts from a

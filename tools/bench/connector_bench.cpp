@@ -30,8 +30,8 @@ struct Access {
   hid_t fapl;
 };
 
-Id open_file(const Access& a) {
-  Id f(H5Fopen(a.name.c_str(), H5F_ACC_RDONLY, a.fapl), H5Fclose);
+Handle open_file(const Access& a) {
+  Handle f(H5Fopen(a.name.c_str(), H5F_ACC_RDONLY, a.fapl));
   require(f.valid(), fmt::format("H5Fopen('{}') through {}", a.name, a.label));
   return f;
 }
@@ -45,13 +45,14 @@ double expected(std::uint64_t row, std::uint64_t column) {
 // Writes /data/value (rows x kColumns, float64, contiguous) with the raw C API,
 // 64 MiB at a time so writing needs no second full-size buffer.
 void write_file(const fs::path& file, std::uint64_t rows, hid_t native_fapl) {
-  Id f(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, native_fapl), H5Fclose);
+  Handle f(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, native_fapl));
   require(f.valid(), "H5Fcreate('" + file.string() + "')");
   const hsize_t dims[2] = {rows, kColumns};
-  Id space(H5Screate_simple(2, dims, nullptr), H5Sclose);
-  Id lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-  H5Pset_create_intermediate_group(lcpl, 1);
-  Id d(H5Dcreate2(f, kDataset, H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  Handle space(H5Screate_simple(2, dims, nullptr));
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE));
+  H5Pset_create_intermediate_group(lcpl.get(), 1);
+  Handle d(H5Dcreate2(f.get(), kDataset, H5T_IEEE_F64LE, space.get(), lcpl.get(), H5P_DEFAULT,
+                      H5P_DEFAULT));
   require(d.valid(), "H5Dcreate2('/data/value')");
   constexpr std::uint64_t kSlabRows = 1024;
   std::vector<double> slab(kSlabRows * kColumns);
@@ -60,20 +61,21 @@ void write_file(const fs::path& file, std::uint64_t rows, hid_t native_fapl) {
     for (std::uint64_t r = 0; r < n; ++r)
       for (std::uint64_t c = 0; c < kColumns; ++c) slab[r * kColumns + c] = expected(r0 + r, c);
     const hsize_t start[2] = {r0, 0}, count[2] = {n, kColumns};
-    Id mem(H5Screate_simple(2, count, nullptr), H5Sclose);
-    H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
-    require(H5Dwrite(d, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, slab.data()) >= 0,
-            "H5Dwrite of rows " + std::to_string(r0));
+    Handle mem(H5Screate_simple(2, count, nullptr));
+    H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr);
+    require(
+        H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, mem.get(), space.get(), H5P_DEFAULT, slab.data()) >= 0,
+        "H5Dwrite of rows " + std::to_string(r0));
   }
 }
 
 // a. Reads the whole dataset into `buffer`; returns seconds.
 double read_whole(const Access& a, std::vector<double>& buffer) {
   return seconds_of([&] {
-    const Id f = open_file(a);
-    Id d(H5Dopen2(f, kDataset, H5P_DEFAULT), H5Dclose);
-    require(d.valid() &&
-                H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) >= 0,
+    const Handle f = open_file(a);
+    Handle d(H5Dopen2(f.get(), kDataset, H5P_DEFAULT));
+    require(d.valid() && H5Dread(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                 buffer.data()) >= 0,
             fmt::format("reading {} through {}", a.name, a.label));
   });
 }
@@ -93,21 +95,22 @@ class OpenDataset {
   OpenDataset(const Access& a, std::uint64_t rows)
       : access_(a),
         file_(open_file(a)),
-        dset_(H5Dopen2(file_, kDataset, H5P_DEFAULT), H5Dclose),
-        fspace_(H5Dget_space(dset_), H5Sclose),
-        mspace_(H5Screate_simple(1, kOne, nullptr), H5Sclose),
+        dset_(H5Dopen2(file_.get(), kDataset, H5P_DEFAULT)),
+        fspace_(H5Dget_space(dset_.get())),
+        mspace_(H5Screate_simple(1, kOne, nullptr)),
         expected_(expected(rows / 2, 7)) {
     const hsize_t start[2] = {rows / 2, 7}, count[2] = {1, 1};
-    require(dset_.valid() && fspace_.valid() && mspace_.valid() &&
-                H5Sselect_hyperslab(fspace_, H5S_SELECT_SET, start, nullptr, count, nullptr) >= 0,
-            fmt::format("preparing /data/value through {}", a.label));
+    require(
+        dset_.valid() && fspace_.valid() && mspace_.valid() &&
+            H5Sselect_hyperslab(fspace_.get(), H5S_SELECT_SET, start, nullptr, count, nullptr) >= 0,
+        fmt::format("preparing /data/value through {}", a.label));
   }
 
   // Seconds for `calls` H5Lexists calls.
   double lexists(long calls) const {
     return seconds_of([&] {
       for (long i = 0; i < calls; ++i)
-        if (H5Lexists(file_, kDataset, H5P_DEFAULT) <= 0)
+        if (H5Lexists(file_.get(), kDataset, H5P_DEFAULT) <= 0)
           throw std::runtime_error(fmt::format("H5Lexists through {}", access_.label));
     });
   }
@@ -117,7 +120,8 @@ class OpenDataset {
     double value = -1;
     const double s = seconds_of([&] {
       for (long i = 0; i < calls; ++i)
-        if (H5Dread(dset_, H5T_NATIVE_DOUBLE, mspace_, fspace_, H5P_DEFAULT, &value) < 0)
+        if (H5Dread(dset_.get(), H5T_NATIVE_DOUBLE, mspace_.get(), fspace_.get(), H5P_DEFAULT,
+                    &value) < 0)
           throw std::runtime_error(fmt::format("1-element H5Dread through {}", access_.label));
     });
     if (value != expected_)
@@ -129,7 +133,7 @@ class OpenDataset {
  private:
   static constexpr hsize_t kOne[1] = {1};
   const Access& access_;
-  Id file_, dset_, fspace_, mspace_;
+  Handle file_, dset_, fspace_, mspace_;
   double expected_;
 };
 
@@ -204,27 +208,27 @@ ConnectorResults run_connector_bench(const ConnectorOptions& o, const fs::path& 
 
   // Each side is chosen explicitly, so HDF5_VOL_CONNECTOR in the environment
   // changes nothing.
-  Id native_fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  require(H5Pset_vol(native_fapl, H5VL_NATIVE, nullptr) >= 0, "H5Pset_vol(native)");
-  Id archive_fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  require(H5Pset_fapl_h5archive(archive_fapl, staging.root().c_str()) >= 0,
+  Handle native_fapl(H5Pcreate(H5P_FILE_ACCESS));
+  require(H5Pset_vol(native_fapl.get(), H5VL_NATIVE, nullptr) >= 0, "H5Pset_vol(native)");
+  Handle archive_fapl(H5Pcreate(H5P_FILE_ACCESS));
+  require(H5Pset_fapl_h5archive(archive_fapl.get(), staging.root().c_str()) >= 0,
           "H5Pset_fapl_h5archive");
   // Built into the library (registered on demand in 1.14).
-  Id pass_id(h5archive::hdf5_compat::pass_through_id(), H5VLclose);
+  Handle pass_id(h5archive::hdf5_compat::pass_through_id());
   require(pass_id.valid(), "registering HDF5's pass_through connector");
   const H5VL_pass_through_info_t pass_info{H5VL_NATIVE, nullptr};
-  Id pass_fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  require(H5Pset_vol(pass_fapl, pass_id, &pass_info) >= 0, "H5Pset_vol(pass_through)");
+  Handle pass_fapl(H5Pcreate(H5P_FILE_ACCESS));
+  require(H5Pset_vol(pass_fapl.get(), pass_id.get(), &pass_info) >= 0, "H5Pset_vol(pass_through)");
 
-  const Access native{"native", file.string(), native_fapl};
-  const Access archive{"h5archive", name, archive_fapl};
-  const Access pass{"pass_through", file.string(), pass_fapl};
+  const Access native{"native", file.string(), native_fapl.get()};
+  const Access archive{"h5archive", name, archive_fapl.get()};
+  const Access pass{"pass_through", file.string(), pass_fapl.get()};
   // The connector on a plain path: separates name mapping from pass-through cost.
-  const Access archive_path{"h5archive by path", file.string(), archive_fapl};
+  const Access archive_path{"h5archive by path", file.string(), archive_fapl.get()};
 
   fmt::print(stderr, "[connector] float64 ({}, {}) = {:.0f} MiB named {}\n", rows, kColumns, r.mib,
              name);
-  const double write_s = seconds_of([&] { write_file(file, rows, native_fapl); });
+  const double write_s = seconds_of([&] { write_file(file, rows, native_fapl.get()); });
   fmt::print(stderr, "  written in {:.2f} s\n", write_s);
 
   // a. Bulk read. One untimed read per side first: the file enters the page

@@ -22,16 +22,16 @@ constexpr double kNativeGoal = 0.97, kPosixGoal = 0.90, kH5pyGoal = 1.0;
 
 // The reference: what a careful user of the C API writes by hand.
 void write_native(const fs::path& file, const Array& a) {
-  Id f(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  Handle f(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
   require(f.valid(), "H5Fcreate('" + file.string() + "')");
   const hsize_t dims[2] = {a.shape()[0], a.shape()[1]};
-  Id space(H5Screate_simple(2, dims, nullptr), H5Sclose);
-  Id lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-  H5Pset_create_intermediate_group(lcpl, 1);
-  Id d(H5Dcreate2(f, "/data/value", H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT),
-       H5Dclose);
-  require(d.valid() &&
-              H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.bytes().data()) >= 0,
+  Handle space(H5Screate_simple(2, dims, nullptr));
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE));
+  H5Pset_create_intermediate_group(lcpl.get(), 1);
+  Handle d(H5Dcreate2(f.get(), "/data/value", H5T_IEEE_F64LE, space.get(), lcpl.get(), H5P_DEFAULT,
+                      H5P_DEFAULT));
+  require(d.valid() && H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                a.bytes().data()) >= 0,
           "raw HDF5 write of " + file.string());
 }
 

@@ -7,7 +7,8 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
-#include <utility>
+
+#include "h5archive/hdf5.hpp"
 
 namespace h5archive::serve {
 
@@ -30,31 +31,8 @@ class ApiError : public std::runtime_error {
 /// its ids (taking the lock) while the request still holds it.
 std::recursive_mutex& hdf5_mutex();
 
-/// Owns one HDF5 id (closed with H5Idec_ref; the caller holds hdf5_mutex()).
-class Id {
- public:
-  Id() = default;
-  explicit Id(hid_t id) noexcept : id_(id) {}
-  Id(Id&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)) {}
-  Id& operator=(Id&& other) noexcept {
-    if (this != &other) {
-      reset();
-      id_ = std::exchange(other.id_, H5I_INVALID_HID);
-    }
-    return *this;
-  }
-  Id(const Id&) = delete;
-  Id& operator=(const Id&) = delete;
-  ~Id() { reset(); }
-  hid_t get() const noexcept { return id_; }
-  bool valid() const noexcept { return id_ >= 0; }
-  void reset() noexcept {
-    if (id_ >= 0) H5Idec_ref(std::exchange(id_, H5I_INVALID_HID));
-  }
-
- private:
-  hid_t id_ = H5I_INVALID_HID;
-};
+/// Owns one HDF5 id; whoever destroys or resets one holds hdf5_mutex().
+using Id = hdf5::Handle;
 
 /// `id` owned, or ApiError(500) naming `what` when HDF5 returned an error.
 Id checked_id(hid_t id, const std::string& what);

@@ -52,7 +52,9 @@ nlohmann::json entity_metadata(hid_t file, const Entity& entity, int depth,
 nlohmann::json entity_paths(hid_t file, const Entity& entity, LinkResolution resolution,
                             const std::string& file_name);
 
-/// `a/b` joined as h5grove does ("/" + b below the root).
+/// `a/b` joined as h5grove does ("/" + b below the root). Not an
+/// hdf5::InFilePath on purpose: h5grove echoes the path it was asked for
+/// ("a//b" lists "a//b/c"), and this server answers as h5grove does.
 std::string join_path(const std::string& parent, const std::string& child);
 
 }  // namespace h5archive::serve

@@ -14,6 +14,10 @@
 
 #include "h5archive/staging_area.hpp"
 
+namespace h5archive::hdf5 {
+class Handle;
+}
+
 namespace h5archive::serve {
 
 /// How much one request may ask for.
@@ -57,7 +61,7 @@ class H5GroveApi {
 };
 
 struct Entity;
-class Id;
+using Id = hdf5::Handle;
 /// /data for the dataset `e` of the open file `f` (kept open by a streamed
 /// reply); `file` is its OS path. Needs hdf5_mutex() held.
 Reply data_reply(Id f, const std::filesystem::path& file, Entity& e, const Params& params,
