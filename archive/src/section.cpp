@@ -7,10 +7,12 @@
 
 #include <fmt/format.h>
 
-#include "h5archive/entry_archive.hpp"
+#include "h5archive/archive_state.hpp"
 #include "h5archive/errors.hpp"
 #include "h5archive/reference.hpp"
+#include "h5archive/resolve_read.hpp"
 #include "hdf5_quantity.hpp"
+#include "printable.hpp"
 
 namespace h5archive {
 namespace {
@@ -192,10 +194,11 @@ void Section::set(std::string_view name, std::string value) {
     detail::link_reference(*this, q, value);
     metadata_.erase(q.name());  // describes the data an earlier value pointed to
   } else if (q.kind() != QuantityKind::string) {
-    throw TypeMismatchError(fmt::format("{} is {}; it cannot take the string '{}'",
-                                        quantity_path(name), kind_name(q.kind()), value));
+    throw TypeMismatchError(fmt::format("{} is {}; it cannot take the string {}",
+                                        quantity_path(name), kind_name(q.kind()),
+                                        detail::quote(value)));
   } else if (!q.is_scalar()) {
-    throw ValueError(fmt::format("Shape mismatch for '{}': {} has shape {}", value,
+    throw ValueError(fmt::format("Shape mismatch for {}: {} has shape {}", detail::quote(value),
                                  quantity_path(name), q.shape_str()));
   }
   values_.insert_or_assign(std::string(name), std::move(value));
@@ -300,8 +303,8 @@ const Array& Section::array(std::string_view name) const {
   const QuantityValue* v = find(name);
   if (v == nullptr) throw NotFoundError(fmt::format("{} is not set", quantity_path(name)));
   if (const auto* a = std::get_if<Array>(v)) return *a;
-  throw TypeMismatchError(fmt::format("{} holds the string '{}', not an array", quantity_path(name),
-                                      std::get<std::string>(*v)));
+  throw TypeMismatchError(fmt::format("{} holds the string {}, not an array", quantity_path(name),
+                                      detail::quote(std::get<std::string>(*v))));
 }
 
 const std::string& Section::string(std::string_view name) const {
@@ -335,8 +338,8 @@ Array Section::read(std::string_view name, const std::optional<Hyperslab>& slab)
   }
   std::optional<std::string_view> upload;
   if (st->metadata.upload_id) upload = *st->metadata.upload_id;
-  Resolved r = st->context->resolve(string(name), upload);
-  return read_dataset(r.file, r.dataset, slab);
+  return resolve_and_read(*st->context, string(name), upload,
+                          [&](const Resolved& r) { return read_dataset(r.file, r.dataset, slab); });
 }
 
 Array Section::read_as(std::string_view name, DType expected,
@@ -349,8 +352,9 @@ Array Section::read_as(std::string_view name, DType expected,
     }
     std::optional<std::string_view> upload;
     if (st->metadata.upload_id) upload = *st->metadata.upload_id;
-    Resolved r = st->context->resolve(string(name), upload);
-    return read_dataset_as(r.file, r.dataset, expected, slab);
+    return resolve_and_read(*st->context, string(name), upload, [&](const Resolved& r) {
+      return read_dataset_as(r.file, r.dataset, expected, slab);
+    });
   }
   Array a = read(name, slab);
   if (a.dtype() != expected) {
