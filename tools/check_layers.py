@@ -35,7 +35,7 @@ LAYERS = [
                     "require_dataset", "selection", "slice_read", "resolve_read"]),
     ("quantities", ["statistics", "quantity_metadata", "quantity_writer",
                     "quantity_writer_state"]),
-    ("sections", ["schema", "archive_state", "section", "hdf5_quantity"]),
+    ("sections", ["schema", "archive_state", "section", "section_read", "hdf5_quantity"]),
     ("entry archive", ["entry_archive", "archive_json"]),
     ("entry files", ["entry_files", "h5archive"]),
 ]

@@ -10,7 +10,6 @@
 #include "h5archive/archive_state.hpp"
 #include "h5archive/errors.hpp"
 #include "h5archive/reference.hpp"
-#include "h5archive/resolve_read.hpp"
 #include "hdf5_quantity.hpp"
 #include "printable.hpp"
 
@@ -287,81 +286,6 @@ QuantityWriter Section::stream(std::string_view name, DType dtype, Extent extent
 void Section::store(std::string_view name, QuantityValue value) {
   def_->quantity_def(name);
   values_.insert_or_assign(std::string(name), std::move(value));
-}
-
-// ---- getters --------------------------------------------------------------------
-
-bool Section::has(std::string_view name) const { return find(name) != nullptr; }
-
-const QuantityValue* Section::find(std::string_view name) const {
-  def_->quantity_def(name);
-  auto it = values_.find(name);
-  return it == values_.end() ? nullptr : &it->second;
-}
-
-const Array& Section::array(std::string_view name) const {
-  const QuantityValue* v = find(name);
-  if (v == nullptr) throw NotFoundError(fmt::format("{} is not set", quantity_path(name)));
-  if (const auto* a = std::get_if<Array>(v)) return *a;
-  throw TypeMismatchError(fmt::format("{} holds the string {}, not an array", quantity_path(name),
-                                      detail::quote(std::get<std::string>(*v))));
-}
-
-const std::string& Section::string(std::string_view name) const {
-  const QuantityValue* v = find(name);
-  if (v == nullptr) throw NotFoundError(fmt::format("{} is not set", quantity_path(name)));
-  if (const auto* s = std::get_if<std::string>(v)) return *s;
-  throw TypeMismatchError(fmt::format("{} holds a {} array, not a string", quantity_path(name),
-                                      std::get<Array>(*v).dtype_name()));
-}
-
-void Section::check_scalar(std::string_view name, const Array& value) const {
-  if (value.size() != 1) {
-    throw ValueError(fmt::format("{} is not a scalar (shape {})", quantity_path(name),
-                                 shape_str(value.shape())));
-  }
-}
-
-Array Section::read(std::string_view name, const std::optional<Hyperslab>& slab) const {
-  const QuantityDef& q = def_->quantity_def(name);
-  if (q.kind() != QuantityKind::hdf5_reference) {
-    if (slab) {
-      throw ValueError(
-          fmt::format("{} is held in memory; hyperslab reads need an HDF5Reference quantity",
-                      quantity_path(name)));
-    }
-    return array(name);
-  }
-  const ArchiveState* st = state();
-  if (st == nullptr || !st->context) {
-    throw ValueError(fmt::format("Cannot read {} without context.", quantity_path(name)));
-  }
-  std::optional<std::string_view> upload;
-  if (st->metadata.upload_id) upload = *st->metadata.upload_id;
-  return resolve_and_read(*st->context, string(name), upload,
-                          [&](const Resolved& r) { return read_dataset(r.file, r.dataset, slab); });
-}
-
-Array Section::read_as(std::string_view name, DType expected,
-                       const std::optional<Hyperslab>& slab) const {
-  const QuantityDef& q = def_->quantity_def(name);
-  if (q.kind() == QuantityKind::hdf5_reference) {
-    const ArchiveState* st = state();
-    if (st == nullptr || !st->context) {
-      throw ValueError(fmt::format("Cannot read {} without context.", quantity_path(name)));
-    }
-    std::optional<std::string_view> upload;
-    if (st->metadata.upload_id) upload = *st->metadata.upload_id;
-    return resolve_and_read(*st->context, string(name), upload, [&](const Resolved& r) {
-      return read_dataset_as(r.file, r.dataset, expected, slab);
-    });
-  }
-  Array a = read(name, slab);
-  if (a.dtype() != expected) {
-    throw TypeMismatchError(
-        fmt::format("{} is {}, not {}", quantity_path(name), a.dtype_name(), dtype_name(expected)));
-  }
-  return a;
 }
 
 // ---- sub-sections ---------------------------------------------------------------
