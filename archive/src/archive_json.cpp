@@ -7,7 +7,9 @@
 #include "h5archive/entry_archive.hpp"
 #include "h5archive/errors.hpp"
 #include "h5archive/reference.hpp"
+#include "h5archive/resolve_read.hpp"
 #include "hdf5_quantity.hpp"
+#include "printable.hpp"
 
 namespace h5archive {
 namespace {
@@ -173,8 +175,8 @@ void quantity_from_json(Section& s, const QuantityDef& q, const json& j) {
   }
   if (q.serialized_to_hdf5() && j.is_string()) {
     const ArchiveState& st = detail::require_hdf5_context(s);
-    Resolved r = st.context->resolve(j.get<std::string>(), *st.metadata.upload_id);
-    Array a = read_dataset(r.file, r.dataset);
+    Array a = resolve_and_read(*st.context, j.get<std::string>(), *st.metadata.upload_id,
+                               [](const Resolved& r) { return read_dataset(r.file, r.dataset); });
     if (a.dtype() != q.dtype() && !can_cast_safely(a.dtype(), q.dtype())) {
       throw TypeMismatchError(
           fmt::format("{}: the dataset {} is {}, which does not cast safely to {}", where,
@@ -216,8 +218,8 @@ void section_from_json(Section& s, const json& j) {
         for (const auto& item : value) section_from_json(s.add(key), item);
       }
     } else {
-      throw ValueError(
-          fmt::format("Unknown key '{}' in section {} ({})", key, s.path(), s.def().name()));
+      throw ValueError(fmt::format("Unknown key {} in section {} ({})", detail::quote(key),
+                                   s.path(), s.def().name()));
     }
   }
   if (auto it = j.find("m_hdf5"); it != j.end() && !it->is_null()) {
@@ -228,9 +230,9 @@ void section_from_json(Section& s, const json& j) {
       const QuantityDef* q = s.def().find_quantity(name);
       if (q == nullptr || !q->is_hdf5()) {
         throw ValueError(
-            fmt::format("m_hdf5 of section {} names '{}', which is not an HDF5 "
+            fmt::format("m_hdf5 of section {} names {}, which is not an HDF5 "
                         "quantity of {}",
-                        s.path(), name, s.def().name()));
+                        s.path(), detail::quote(name), s.def().name()));
       }
       s.set_metadata(name, QuantityMetadata::from_json(md));
     }

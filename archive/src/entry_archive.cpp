@@ -1,11 +1,6 @@
 // The entry archive: construction, the archive HDF5 file, save / load, reads.
 #include "h5archive/entry_archive.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <optional>
 #include <utility>
@@ -13,9 +8,9 @@
 #include <fmt/format.h>
 
 #include "h5archive/errors.hpp"
+#include "h5archive/resolve_read.hpp"
 #include "hdf5_quantity.hpp"
 #include "staged_open.hpp"
-#include "temp_files.hpp"
 
 namespace h5archive {
 namespace {
@@ -72,48 +67,6 @@ void EntryArchive::save() {
   write_file_atomically(st.context->archive_json_path(upload, *st.metadata.entry_id), text);
 }
 
-void write_file_atomically(const std::filesystem::path& path, const std::string& text) {
-  // Same folder as the target, so the rename is atomic; the data reach the
-  // disk before the rename, so even after a power cut the file is the old or
-  // the new version. The temporary is created exclusively (temp_files.hpp).
-  detail::TemporaryFile tmp = detail::create_temporary_beside(path);
-  const auto fail = [&](const std::string& what) {
-    const std::string reason = std::strerror(errno);
-    if (tmp.fd >= 0) ::close(tmp.fd);
-    std::error_code ignored;
-    std::filesystem::remove(tmp.path, ignored);
-    throw Error(fmt::format("Cannot {} {}: {}", what, tmp.path.string(), reason));
-  };
-  for (std::size_t done = 0; done < text.size();) {
-    const ssize_t n = ::write(tmp.fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n == 0) errno = ENOSPC;
-    if (n <= 0) fail("write");
-    done += static_cast<std::size_t>(n);
-  }
-  // Readers get the mode an ordinary file would have, not the temporary's 0600.
-  if (!detail::set_new_file_mode(tmp.fd)) fail("set the mode of");
-  if (::fsync(tmp.fd) != 0) fail("flush");
-  const int fd = std::exchange(tmp.fd, -1);
-  if (::close(fd) != 0) fail("close");
-  std::error_code ec;
-  std::filesystem::rename(tmp.path, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp.path, ignored);
-    throw Error(
-        fmt::format("Cannot rename {} to {}: {}", tmp.path.string(), path.string(), ec.message()));
-  }
-  // The rename itself is made durable by syncing the folder (best effort).
-  if (const int dir = ::open(path.parent_path().empty() ? "." : path.parent_path().c_str(),
-                             O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
-  detail::remove_stale_temporaries(path);
-}
-
 EntryArchive EntryArchive::load(const StagingArea& area, std::shared_ptr<const SectionDef> data_def,
                                 std::string_view upload_id, std::string_view entry_id,
                                 std::vector<QuantityDef> root_quantities) {
@@ -141,8 +94,8 @@ Array EntryArchive::read_reference(std::string_view reference,
   if (!state_->context) throw ValueError(fmt::format("Cannot read {} without context.", reference));
   std::optional<std::string_view> upload;
   if (state_->metadata.upload_id) upload = *state_->metadata.upload_id;
-  Resolved r = state_->context->resolve(reference, upload);
-  return read_dataset(r.file, r.dataset, slab);
+  return resolve_and_read(*state_->context, reference, upload,
+                          [&](const Resolved& r) { return read_dataset(r.file, r.dataset, slab); });
 }
 
 Array EntryArchive::read_path(std::string_view archive_path,

@@ -7,11 +7,12 @@
 
 #include <fmt/format.h>
 
-#include "h5archive/entry_archive.hpp"
+#include "h5archive/atomic_file.hpp"
 #include "h5archive/errors.hpp"
 #include "h5archive/hdf5.hpp"
 #include "h5archive/reference.hpp"
 #include "hdf5_quantity.hpp"
+#include "printable.hpp"
 #include "staged_open.hpp"
 
 namespace h5archive::entry_files {
@@ -33,7 +34,7 @@ using Path = hdf5::InFilePath;
 json& parent_object(json& archive, const Path& path, std::string_view archive_path) {
   const std::vector<std::string>& parts = path.parts();
   auto bad = [&](const std::string& why) {
-    return ValueError(fmt::format("Invalid archive path \"{}\": {}", archive_path, why));
+    return ValueError(fmt::format("Invalid archive path {}: {}", detail::quote(archive_path), why));
   };
   if (parts.empty()) throw bad("it names no quantity");
   if (parts.front() == "metadata") throw bad("the metadata section holds no HDF5 quantities");

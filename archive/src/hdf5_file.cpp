@@ -170,9 +170,9 @@ void SpaceReservation::reserve(std::uint64_t bytes, const fs::path& file, const 
   struct rlimit limit {};
   if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
       end + bytes > limit.rlim_cur)
-    throw Error("Not enough space to write " + what + ": the file would grow past the " +
-                "process's file-size limit (ulimit -f) of " + std::to_string(limit.rlim_cur) +
-                " bytes");
+    throw IOError("Not enough space to write " + what + ": the file would grow past the " +
+                  "process's file-size limit (ulimit -f) of " + std::to_string(limit.rlim_cur) +
+                  " bytes");
   if (end + bytes <= reserved_end_) return;
   int status;
   do {
@@ -184,8 +184,8 @@ void SpaceReservation::reserve(std::uint64_t bytes, const fs::path& file, const 
     return;
   }
   if (errno != ENOSPC && errno != EDQUOT && errno != EFBIG) return;  // cannot reserve here
-  throw Error("Not enough space to write " + what + ": reserving " + std::to_string(bytes) +
-              " bytes past the end of " + file.string() + " failed: " + std::strerror(errno));
+  throw IOError("Not enough space to write " + what + ": reserving " + std::to_string(bytes) +
+                " bytes past the end of " + file.string() + " failed: " + std::strerror(errno));
 }
 
 void SpaceReservation::release() noexcept {

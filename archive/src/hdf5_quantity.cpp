@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "dataset_io_detail.hpp"
-#include "h5archive/entry_archive.hpp"
+#include "h5archive/archive_state.hpp"
 #include "h5archive/entry_files.hpp"
 #include "h5archive/errors.hpp"
 #include "h5archive/hdf5.hpp"

@@ -17,7 +17,7 @@
 namespace h5archive {
 namespace {
 
-using detail::printable;
+using detail::quote;
 
 constexpr std::string_view kUploads = "/uploads/";
 constexpr std::size_t kMaxIdLength = 255;
@@ -28,7 +28,7 @@ constexpr std::size_t kMaxPathLength = 4095;
 // Empty when `id` is acceptable, else the reason, worded for a user.
 std::string id_problem(std::string_view id, std::string_view what) {
   const auto invalid = [&](std::string_view why) {
-    return fmt::format("Invalid {} '{}' ({})", what, printable(id), why);
+    return fmt::format("Invalid {} {} ({})", what, quote(id), why);
   };
   if (id.empty()) return invalid("must not be empty");
   if (id.size() > kMaxIdLength)
@@ -55,15 +55,15 @@ struct Culprit {
   std::string str() const {
     switch (form) {
       case Form::reference:
-        return fmt::format("Reference '{}'", printable(input));
+        return fmt::format("Reference {}", quote(input));
       case Form::name:
-        return fmt::format("'{}'", printable(input));
+        return quote(input);
       case Form::entry:
-        return fmt::format("Entry '{}' of upload '{}'", printable(input), printable(upload));
+        return fmt::format("Entry {} of upload {}", quote(input), quote(upload));
       case Form::raw_file:
         break;
     }
-    return fmt::format("Raw file '{}' of upload '{}'", printable(input), printable(upload));
+    return fmt::format("Raw file {} of upload {}", quote(input), quote(upload));
   }
 };
 
@@ -152,20 +152,20 @@ std::string checked_raw(const Culprit& culprit, std::string_view upload_id,
   check_os_name(culprit, relative);
   if (relative.front() == '/') {
     throw SecurityError(fmt::format(
-        "{}: absolute path '{}' is not allowed (raw files are relative to raw/ of upload '{}')",
-        culprit, printable(relative), upload_id));
+        "{}: absolute path {} is not allowed (raw files are relative to raw/ of upload {})",
+        culprit, quote(relative), quote(upload_id)));
   }
   // The user's own `..` are taken as written (lexically), so that the path
   // handed to the OS has none left; `..` met through a link is the kernel's
   // business, below the upload folder.
   std::optional<std::string> normal = lexically_normal_relative(relative);
   if (!normal) {
-    throw SecurityError(fmt::format("{}: path '{}' leaves raw/ of upload '{}'", culprit,
-                                    printable(relative), upload_id));
+    throw SecurityError(fmt::format("{}: path {} leaves raw/ of upload {}", culprit,
+                                    quote(relative), quote(upload_id)));
   }
   if (normal->empty()) {
     throw ResolveError(
-        fmt::format("{}: path '{}' names raw/ itself, not a file", culprit, printable(relative)));
+        fmt::format("{}: path {} names raw/ itself, not a file", culprit, quote(relative)));
   }
   return *std::move(normal);
 }
@@ -185,8 +185,8 @@ Location archive_location(const Culprit& culprit, std::string_view upload_id,
 }
 
 ResolveError unknown_directory(const Culprit& culprit, std::string_view directory) {
-  return ResolveError(fmt::format("{}: unknown directory '{}' (expected 'raw' or 'archive')",
-                                  culprit, printable(directory)));
+  return ResolveError(fmt::format("{}: unknown directory {} (expected 'raw' or 'archive')", culprit,
+                                  quote(directory)));
 }
 
 }  // namespace
@@ -253,7 +253,7 @@ std::optional<Location> Location::from_name(std::string_view name) {
   if (directory == "archive") {
     if (tail.empty()) throw expected("no entry id after archive/");
     if (tail.find('/') != std::string_view::npos) {
-      throw expected(fmt::format("'{}' is not a single entry id", printable(tail)));
+      throw expected(fmt::format("{} is not a single entry id", quote(tail)));
     }
     return archive_location(culprit, upload_id, tail, {});
   }

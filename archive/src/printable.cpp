@@ -50,4 +50,13 @@ std::string printable(std::string_view input) {
   return out;
 }
 
+std::string quote(std::string_view input) {
+  std::string out = "'";
+  for (char c : printable(input)) {
+    if (c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
 }  // namespace h5archive::detail

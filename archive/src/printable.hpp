@@ -12,4 +12,10 @@ namespace h5archive::detail {
 /// valid UTF-8 become \xNN (NUL \0), and input past 1 KiB is cut.
 std::string printable(std::string_view input);
 
+/// A culprit as messages quote it: printable(input) in single quotes, with a
+/// quote inside it written \' so the culprit's end is unambiguous. Every
+/// quoted name, path, key or value in the library's messages goes through
+/// it, so they look alike and none can smuggle raw bytes into a message.
+std::string quote(std::string_view input);
+
 }  // namespace h5archive::detail

@@ -12,6 +12,7 @@
 #include "dataset_io_detail.hpp"
 #include "hdf5_handle.hpp"
 #include "hdf5_types.hpp"
+#include "printable.hpp"
 
 namespace h5archive {
 namespace {
@@ -237,7 +238,7 @@ QuantityMetadata QuantityMetadata::from_json(const nlohmann::json& j) {
   auto need = [&](const char* key) -> const json& {
     auto it = j.find(key);
     if (it == j.end())
-      throw ValueError(fmt::format("Quantity metadata lacks \"{}\": {}", key, j.dump()));
+      throw ValueError(fmt::format("Quantity metadata lacks {}: {}", detail::quote(key), j.dump()));
     return *it;
   };
   md.shape = shape_from_json(need("shape"), "shape");

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "h5archive/quantity_writer.hpp"
+#include "h5archive/layout.hpp"
 #include "hdf5_handle.hpp"
 #include "hdf5_types.hpp"
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "h5archive/errors.hpp"
+#include "printable.hpp"
 
 namespace h5archive {
 
@@ -13,7 +14,7 @@ QuantityDef::QuantityDef(std::string name, QuantityKind kind, DType dtype)
     : name_(std::move(name)), kind_(kind), dtype_(dtype) {
   if (name_.empty() || name_.find('/') != std::string::npos || name_.starts_with("m_")) {
     // Names become HDF5 link names and JSON keys; `m_` keys are NOMAD's own (m_def).
-    throw ValueError(fmt::format("Invalid quantity name '{}'", name_));
+    throw ValueError(fmt::format("Invalid quantity name {}", detail::quote(name_)));
   }
 }
 
@@ -88,7 +89,7 @@ SectionDef::SectionDef(std::string name) : name_(std::move(name)) {
 
 void SectionDef::check_new_name(std::string_view name) const {
   if (find_quantity(name) != nullptr || find_sub_section(name) != nullptr) {
-    throw ValueError(fmt::format("Section {} already defines '{}'", name_, name));
+    throw ValueError(fmt::format("Section {} already defines {}", name_, detail::quote(name)));
   }
 }
 
@@ -101,7 +102,7 @@ SectionDef& SectionDef::quantity(QuantityDef quantity) {
 SectionDef& SectionDef::sub_section(std::string name, std::shared_ptr<const SectionDef> section,
                                     bool repeats) {
   if (name.empty() || name.find('/') != std::string::npos || name.starts_with("m_")) {
-    throw ValueError(fmt::format("Invalid sub-section name '{}'", name));
+    throw ValueError(fmt::format("Invalid sub-section name {}", detail::quote(name)));
   }
   if (!section) throw ValueError(fmt::format("Sub-section {} has no definition", name));
   check_new_name(name);
@@ -137,12 +138,12 @@ const SubSectionDef* SectionDef::find_sub_section(std::string_view name) const {
 
 const QuantityDef& SectionDef::quantity_def(std::string_view name) const {
   if (const auto* q = find_quantity(name)) return *q;
-  throw ValueError(fmt::format("Section {} has no quantity '{}'", name_, name));
+  throw ValueError(fmt::format("Section {} has no quantity {}", name_, detail::quote(name)));
 }
 
 const SubSectionDef& SectionDef::sub_section_def(std::string_view name) const {
   if (const auto* s = find_sub_section(name)) return *s;
-  throw ValueError(fmt::format("Section {} has no sub-section '{}'", name_, name));
+  throw ValueError(fmt::format("Section {} has no sub-section {}", name_, detail::quote(name)));
 }
 
 }  // namespace h5archive

@@ -7,11 +7,12 @@
 
 #include <fmt/format.h>
 
-#include "h5archive/entry_archive.hpp"
+#include "h5archive/archive_state.hpp"
 #include "h5archive/errors.hpp"
 #include "h5archive/hdf5.hpp"
 #include "h5archive/reference.hpp"
 #include "hdf5_quantity.hpp"
+#include "printable.hpp"
 
 namespace h5archive {
 namespace {
@@ -193,10 +194,11 @@ void Section::set(std::string_view name, std::string value) {
     detail::link_reference(*this, q, value);
     metadata_.erase(q.name());  // describes the data an earlier value pointed to
   } else if (q.kind() != QuantityKind::string) {
-    throw TypeMismatchError(fmt::format("{} is {}; it cannot take the string '{}'",
-                                        quantity_path(name), kind_name(q.kind()), value));
+    throw TypeMismatchError(fmt::format("{} is {}; it cannot take the string {}",
+                                        quantity_path(name), kind_name(q.kind()),
+                                        detail::quote(value)));
   } else if (!q.is_scalar()) {
-    throw ValueError(fmt::format("Shape mismatch for '{}': {} has shape {}", value,
+    throw ValueError(fmt::format("Shape mismatch for {}: {} has shape {}", detail::quote(value),
                                  quantity_path(name), q.shape_str()));
   }
   values_.insert_or_assign(std::string(name), std::move(value));
@@ -285,80 +287,6 @@ QuantityWriter Section::stream(std::string_view name, DType dtype, Extent extent
 void Section::store(std::string_view name, QuantityValue value) {
   def_->quantity_def(name);
   values_.insert_or_assign(std::string(name), std::move(value));
-}
-
-// ---- getters --------------------------------------------------------------------
-
-bool Section::has(std::string_view name) const { return find(name) != nullptr; }
-
-const QuantityValue* Section::find(std::string_view name) const {
-  def_->quantity_def(name);
-  auto it = values_.find(name);
-  return it == values_.end() ? nullptr : &it->second;
-}
-
-const Array& Section::array(std::string_view name) const {
-  const QuantityValue* v = find(name);
-  if (v == nullptr) throw NotFoundError(fmt::format("{} is not set", quantity_path(name)));
-  if (const auto* a = std::get_if<Array>(v)) return *a;
-  throw TypeMismatchError(fmt::format("{} holds the string '{}', not an array", quantity_path(name),
-                                      std::get<std::string>(*v)));
-}
-
-const std::string& Section::string(std::string_view name) const {
-  const QuantityValue* v = find(name);
-  if (v == nullptr) throw NotFoundError(fmt::format("{} is not set", quantity_path(name)));
-  if (const auto* s = std::get_if<std::string>(v)) return *s;
-  throw TypeMismatchError(fmt::format("{} holds a {} array, not a string", quantity_path(name),
-                                      std::get<Array>(*v).dtype_name()));
-}
-
-void Section::check_scalar(std::string_view name, const Array& value) const {
-  if (value.size() != 1) {
-    throw ValueError(fmt::format("{} is not a scalar (shape {})", quantity_path(name),
-                                 shape_str(value.shape())));
-  }
-}
-
-Array Section::read(std::string_view name, const std::optional<Hyperslab>& slab) const {
-  const QuantityDef& q = def_->quantity_def(name);
-  if (q.kind() != QuantityKind::hdf5_reference) {
-    if (slab) {
-      throw ValueError(
-          fmt::format("{} is held in memory; hyperslab reads need an HDF5Reference quantity",
-                      quantity_path(name)));
-    }
-    return array(name);
-  }
-  const ArchiveState* st = state();
-  if (st == nullptr || !st->context) {
-    throw ValueError(fmt::format("Cannot read {} without context.", quantity_path(name)));
-  }
-  std::optional<std::string_view> upload;
-  if (st->metadata.upload_id) upload = *st->metadata.upload_id;
-  Resolved r = st->context->resolve(string(name), upload);
-  return read_dataset(r.file, r.dataset, slab);
-}
-
-Array Section::read_as(std::string_view name, DType expected,
-                       const std::optional<Hyperslab>& slab) const {
-  const QuantityDef& q = def_->quantity_def(name);
-  if (q.kind() == QuantityKind::hdf5_reference) {
-    const ArchiveState* st = state();
-    if (st == nullptr || !st->context) {
-      throw ValueError(fmt::format("Cannot read {} without context.", quantity_path(name)));
-    }
-    std::optional<std::string_view> upload;
-    if (st->metadata.upload_id) upload = *st->metadata.upload_id;
-    Resolved r = st->context->resolve(string(name), upload);
-    return read_dataset_as(r.file, r.dataset, expected, slab);
-  }
-  Array a = read(name, slab);
-  if (a.dtype() != expected) {
-    throw TypeMismatchError(
-        fmt::format("{} is {}, not {}", quantity_path(name), a.dtype_name(), dtype_name(expected)));
-  }
-  return a;
 }
 
 // ---- sub-sections ---------------------------------------------------------------

@@ -17,11 +17,4 @@ void read_selection_into(const std::filesystem::path& file, const std::string& d
   read_dataset_into(file, dataset_path, slab, buffer, buffer_bytes, mem_dtype);
 }
 
-Array read_reference_selection(const StagingArea& area, std::string_view reference,
-                               std::optional<std::string_view> current_upload,
-                               const Selection& selection) {
-  const Resolved r = area.resolve(reference, current_upload);
-  return read_selection(r.file, r.dataset, selection);
-}
-
 }  // namespace h5archive

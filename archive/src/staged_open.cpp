@@ -13,6 +13,7 @@
 
 #include "beneath.hpp"
 #include "h5archive/errors.hpp"
+#include "printable.hpp"
 
 namespace fs = std::filesystem;
 
@@ -50,7 +51,7 @@ std::string absolute_name(const std::string& name) {
 
 std::string describe(const std::string& root, const std::string& boundary) {
   if (boundary == root) return fmt::format("the staging root {}", root);
-  return fmt::format("upload '{}'", fs::path(boundary).filename().string());
+  return fmt::format("upload {}", quote(fs::path(boundary).filename().string()));
 }
 
 int fail(OpenFailure& failure, OpenFailure::Kind kind, int err, std::string message) {
@@ -114,8 +115,8 @@ int open_staged(const std::string& root, const std::string& boundary, const std:
                   fmt::format("{} lies outside {}", name, describe(root, boundary)));
     const auto no_upload = [&] {
       return fail(failure, Kind::no_upload, ENOENT,
-                  fmt::format("unknown upload '{}' (no folder {})",
-                              fs::path(boundary).filename().string(), boundary));
+                  fmt::format("unknown upload {} (no folder {})",
+                              quote(fs::path(boundary).filename().string()), boundary));
     };
     Fd root_fd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root_fd.valid()) {

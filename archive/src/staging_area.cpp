@@ -124,13 +124,14 @@ fs::path StagingArea::add_raw_file(std::string_view upload_id, std::string_view 
   const fs::path destination = raw_file_path(upload_id, relative);
   std::error_code ec;
   if (!fs::is_regular_file(source, ec)) {
-    throw NotFoundError(fmt::format("Cannot add {} to upload '{}' as raw file '{}': not a file",
-                                    source.string(), upload_id, relative));
+    throw NotFoundError(fmt::format("Cannot add {} to upload {} as raw file {}: not a file",
+                                    source.string(), detail::quote(upload_id),
+                                    detail::quote(relative)));
   }
   if (!has_upload(upload_id))
-    throw ResolveError(fmt::format(
-        "Raw file '{}' of upload '{}': unknown upload '{}' (no folder {})",
-        detail::printable(relative), upload_id, upload_id, upload_dir(upload_id).string()));
+    throw ResolveError(fmt::format("Raw file {} of upload {}: unknown upload {} (no folder {})",
+                                   detail::quote(relative), detail::quote(upload_id),
+                                   detail::quote(upload_id), upload_dir(upload_id).string()));
   const auto staged = detail::find_staged(destination);
   const std::string absolute = fs::absolute(destination).lexically_normal().string();
   detail::make_folders_staged(staged->root, fs::path(absolute).parent_path().string());

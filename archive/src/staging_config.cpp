@@ -67,8 +67,7 @@ int parse_prefix_size(const std::string& s) {
   const auto* end = s.data() + s.size();
   const auto [ptr, ec] = std::from_chars(s.data(), end, n);
   if (s.empty() || ec != std::errc() || ptr != end || n < 0 || n > 255)
-    fail("key 'prefix_size': expected an integer from 0 to 255, got '" + detail::printable(s) +
-         "'");
+    fail("key 'prefix_size': expected an integer from 0 to 255, got " + detail::quote(s));
   return n;
 }
 
@@ -81,21 +80,21 @@ InfoPairs split_info_string(std::string_view text, std::span<const std::string_v
     const auto eq_or_semi = text.find_first_of("=;", pos);
     if (eq_or_semi == std::string_view::npos || text[eq_or_semi] == ';') {
       const auto stray = trim(text.substr(pos, eq_or_semi - pos));
-      if (!stray.empty()) fail("expected key=value, got '" + detail::printable(stray) + "'");
+      if (!stray.empty()) fail("expected key=value, got " + detail::quote(stray));
       pos = eq_or_semi == std::string_view::npos ? text.size() : eq_or_semi + 1;
       continue;
     }
     std::string key(trim(text.substr(pos, eq_or_semi - pos)));
     if (std::find(keys.begin(), keys.end(), key) == keys.end())
-      fail("unknown key '" + detail::printable(key) + "' (known: " + known_list(keys) + ")");
+      fail("unknown key " + detail::quote(key) + " (known: " + known_list(keys) + ")");
     if (std::any_of(out.begin(), out.end(), [&](const auto& p) { return p.first == key; }))
-      fail("key '" + key + "' given twice");
+      fail("key " + detail::quote(key) + " given twice");
     const std::size_t v = skip_space(text, eq_or_semi + 1);
     if (v < text.size() && text[v] == '{') {
       auto [value, after] = braced_value(key, text, v);
       pos = skip_space(text, after);
       if (pos < text.size() && text[pos] != ';')
-        fail("key '" + key + "': unexpected text after '}'");
+        fail("key " + detail::quote(key) + ": unexpected text after '}'");
       ++pos;
       out.emplace_back(std::move(key), std::move(value));
       continue;
@@ -103,7 +102,7 @@ InfoPairs split_info_string(std::string_view text, std::span<const std::string_v
     const auto semi = text.find(';', v);
     const auto raw = trim(text.substr(v, semi == std::string_view::npos ? semi : semi - v));
     if (raw.find_first_of("{}") != std::string_view::npos)
-      fail("key '" + key + "': unbalanced braces in '" + detail::printable(raw) + "'");
+      fail("key " + detail::quote(key) + ": unbalanced braces in " + detail::quote(raw));
     pos = semi == std::string_view::npos ? text.size() : semi + 1;
     out.emplace_back(std::move(key), std::string(raw));
   }

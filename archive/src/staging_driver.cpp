@@ -23,6 +23,7 @@
 #include "beneath.hpp"
 #include "h5archive/errors.hpp"
 #include "hdf5_handle.hpp"
+#include "printable.hpp"
 #include "staged_open.hpp"
 
 namespace h5archive {

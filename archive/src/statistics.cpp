@@ -6,7 +6,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "h5archive/quantity_metadata.hpp"
+#include "h5archive/statistics.hpp"
 
 namespace h5archive {
 namespace {

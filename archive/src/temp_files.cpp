@@ -54,7 +54,7 @@ TemporaryFile create_temporary_beside(const fs::path& target) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd >= 0) return {std::move(path), fd};
     if (errno != EEXIST || attempt >= 100)
-      throw Error(fmt::format("Cannot create {}: {}", path.string(), std::strerror(errno)));
+      throw IOError(fmt::format("Cannot create {}: {}", path.string(), std::strerror(errno)));
   }
 }
 

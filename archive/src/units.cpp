@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "h5archive/errors.hpp"
+#include "printable.hpp"
 
 namespace h5archive {
 namespace {
@@ -146,13 +147,13 @@ class Parser {
     if (pos_ == text_.size()) return {};
     auto out = expr();
     skip_space();
-    if (pos_ != text_.size()) fail(fmt::format("unexpected '{}'", text_.substr(pos_)));
+    if (pos_ != text_.size()) fail("unexpected " + detail::quote(text_.substr(pos_)));
     return out;
   }
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    throw ValueError(fmt::format("Invalid unit '{}': {}", text_, what));
+    throw ValueError(fmt::format("Invalid unit {}: {}", detail::quote(text_), what));
   }
   void skip_space() {
     while (pos_ < text_.size() && text_[pos_] == ' ') ++pos_;
@@ -221,7 +222,9 @@ class Parser {
     if (word.empty()) fail("expected a unit");
     if (word == "1" || word == "dimensionless") return {};
     auto f = lookup(word);
-    if (!f) throw ValueError(fmt::format("Unknown unit '{}' in '{}'", word, text_));
+    if (!f)
+      throw ValueError(
+          fmt::format("Unknown unit {} in {}", detail::quote(word), detail::quote(text_)));
     return {*f};
   }
 

@@ -11,6 +11,7 @@
 
 #include "h5archive/errors.hpp"
 #include "h5archive/staging_driver.hpp"
+#include "printable.hpp"
 #include "staged_open.hpp"
 
 namespace h5archive {
@@ -28,10 +29,10 @@ void refuse_unsafe_storage(hid_t dcpl, const std::filesystem::path& file,
     if (H5Pget_external(dcpl, 0, first.size(), first.data(), &offset, &size) < 0) first.clear();
     first.resize(std::strlen(first.c_str()));
     throw SecurityError(fmt::format(
-        "Dataset {} in {} keeps its data in {} external file(s) ('{}', HDF5 external storage), "
+        "Dataset {} in {} keeps its data in {} external file(s) ({}, HDF5 external storage), "
         "which h5archive refuses in staged files: HDF5 opens them with plain open(), beyond the "
         "staging root's checks",
-        dataset, file.string(), count, first));
+        dataset, file.string(), count, detail::quote(first)));
   }
   if (H5Pget_layout(dcpl) != H5D_VIRTUAL) return;
   size_t mappings = 0;
@@ -53,10 +54,10 @@ void refuse_unsafe_storage(hid_t dcpl, const std::filesystem::path& file,
       continue;
     }
     throw SecurityError(fmt::format(
-        "Dataset {} in {} is a virtual dataset whose source file '{}' does not open below the "
+        "Dataset {} in {} is a virtual dataset whose source file {} does not open below the "
         "staging root ({}); h5archive refuses it rather than let HDF5 look elsewhere or read "
         "fill values",
-        dataset, file.string(), name, failure.message));
+        dataset, file.string(), detail::quote(name), failure.message));
   }
 }
 

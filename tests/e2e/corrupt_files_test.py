@@ -392,7 +392,7 @@ def test_json(root, work, script):
     before = h5_names("badtypes")
     for args in (["put", UPLOAD, "badtypes", "/data/new", npy],
                  ["link", UPLOAD, "badtypes", "/data/new", "external.h5#/path/to/data"]):
-        cli_fails(root, args, ['"/data/new"', "/data is not an object"], "data is a list",
+        cli_fails(root, args, ["'/data/new'", "/data is not an object"], "data is a list",
                   known_wants=[("put/link refusing an archive JSON of the wrong shape do not name the "
                                 "JSON file", "badtypes.json")])
     check(h5_names("badtypes") == before, f"refused put/link leave badtypes.h5 unchanged: {h5_names('badtypes')}")

@@ -60,7 +60,7 @@ TEST_F(EntryFiles, FailedPutsLeaveFilesUnchanged) {
   const auto json_path = area.archive_json_path("up", "e1");
   const std::string before = slurp(json_path);
   EXPECT_NE(message_of<ValueError>([&] { put("/data/subs/3/y", {1}); })
-                .find("Invalid archive path \"/data/subs/3/y\": /data/subs has 0 element(s); index "
+                .find("Invalid archive path '/data/subs/3/y': /data/subs has 0 element(s); index "
                       "3 is beyond its end"),
             std::string::npos);
   EXPECT_NE(message_of<ValueError>([&] {

@@ -5,6 +5,7 @@
 #include <complex>
 #include <numeric>
 
+#include "h5archive/resolve_read.hpp"
 #include "h5archive/selection.hpp"
 #include "test_support.hpp"
 

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "exit_codes.hpp"
 #include "h5archive/errors.hpp"
 
 namespace h5archive::cli {
@@ -96,12 +97,8 @@ int main(int argc, char** argv) {
     if (check_cmd->parsed()) return run_check(global, check, std::cout, std::cerr);
     if (env_cmd->parsed()) return run_env(global, env, std::cout);
     if (serve_cmd->parsed()) return run_serve(global, serve, std::cout);
-  } catch (const UsageError& e) {
-    std::cerr << "h5archive: error: " << e.what() << "\n";
-    return 2;
   } catch (const std::exception& e) {
-    std::cerr << "h5archive: error: " << e.what() << "\n";
-    return 1;
+    return report_error(e, std::cerr);  // exit_codes.hpp: the category's code
   }
   return 2;
 }

@@ -10,32 +10,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "h5archive/archive_state.hpp"
+#include "h5archive/atomic_file.hpp"
 #include "h5archive/dataset_io.hpp"
 #include "h5archive/schema.hpp"
 #include "h5archive/section.hpp"
 #include "h5archive/staging_area.hpp"
 
 namespace h5archive {
-
-/// The ids NOMAD's `EntryMetadata` gives HDF5 quantities.
-struct EntryMetadata {
-  std::optional<std::string> upload_id;
-  std::optional<std::string> entry_id;
-  std::optional<std::string> mainfile;
-};
-
-/// Writes `text` to `path` atomically: a temporary file in the same folder,
-/// then a rename, so readers see the old or the new content, never a part.
-/// Error naming the file on failure (the old file is then unchanged).
-void write_file_atomically(const std::filesystem::path& path, const std::string& text);
-
-/// Shared by every section of one archive: what HDF5 assignments need.
-struct ArchiveState {
-  EntryMetadata metadata;
-  /// NOMAD's m_context: the staging area the entry lives in. Without it,
-  /// arrays cannot be assigned to HDF5 quantities.
-  std::optional<StagingArea> context;
-};
 
 /// An entry archive. Its root section (path "/") has the sub-section `data`
 /// of the given definition, plus optional root quantities (path "//name").

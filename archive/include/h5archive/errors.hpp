@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace h5archive {
@@ -83,6 +84,14 @@ class ValueError : public Error {
   using Error::Error;
 };
 
+/// The operating system refused a file operation the library needed: a
+/// full disk, a permission, a temporary file or folder that cannot be
+/// created. The message names the file and errno's text.
+class IOError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// A failure reported by the HDF5 library; the message carries the innermost
 /// HDF5 error description and the file / object concerned.
 class HDF5Error : public Error {
@@ -95,5 +104,12 @@ class HDF5Error : public Error {
 /// happened ("<what>: truncated file: eof = 100, ..."). Call it right after
 /// the failing HDF5 call; it consumes the error stack.
 HDF5Error hdf5_failure(const std::string& what);
+
+/// How a layer boundary adds its step to an error on the way up. Called
+/// inside a catch block: rethrows the h5archive::Error being handled as the
+/// same type (so callers still catch NotFoundError, SecurityError, ...) with
+/// the message "<step>: <original message>"; any other exception is
+/// rethrown unchanged. The step is built only when something failed.
+[[noreturn]] void rethrow_with_step(std::string_view step);
 
 }  // namespace h5archive

@@ -8,6 +8,7 @@
 #include "h5archive/entry_archive.hpp"
 #include "h5archive/errors.hpp"
 #include "h5archive/reference.hpp"
+#include "h5archive/resolve_read.hpp"
 #include "h5archive/schema.hpp"
 #include "h5archive/section.hpp"
 #include "h5archive/staging_area.hpp"

@@ -13,23 +13,10 @@
 
 #include "h5archive/array.hpp"
 #include "h5archive/dataset_io.hpp"
+#include "h5archive/layout.hpp"
 #include "h5archive/quantity_metadata.hpp"
 
 namespace h5archive {
-
-/// The shape of a streamed quantity: a known extent, or an unlimited first
-/// axis that starts at 0 rows and grows with each append.
-struct Extent {
-  Shape shape;  ///< full shape; with `unlimited_rows`, shape[0] is ignored (0)
-  bool unlimited_rows = false;
-
-  /// A dataset of exactly `shape` (rank 0 allowed: a scalar).
-  static Extent fixed(Shape shape) { return {std::move(shape), false}; }
-  /// (None, trailing...): rows are appended.
-  static Extent unlimited(Shape trailing = {});
-  /// "(None, 3)" or "(10, 3)".
-  std::string str() const;
-};
 
 /// How a new dataset is laid out. Ignored for an existing dataset, which
 /// keeps its layout (only shape and dtype are checked).
@@ -56,12 +43,6 @@ struct WriterOptions {
   /// after it has ended. See docs/reliability.md.
   bool swmr = false;
 };
-
-/// About 1 MiB chunks for `extent` of `dtype`: whole rows of the trailing
-/// dimensions, as many as fit in 1 MiB (at least 1, at most the extent's
-/// rows when known); if one row is larger, trailing dimensions are halved
-/// from the left until the chunk fits. No dimension is ever 0.
-Shape default_chunks(DType dtype, const Extent& extent);
 
 /// Writes one dataset block by block. Not copyable; movable.
 ///

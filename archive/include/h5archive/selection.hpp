@@ -12,7 +12,6 @@
 
 #include "h5archive/array.hpp"
 #include "h5archive/dataset_io.hpp"
-#include "h5archive/staging_area.hpp"
 
 namespace h5archive {
 
@@ -74,12 +73,5 @@ Array read_selection(const std::filesystem::path& file, const std::string& datas
 void read_selection_into(const std::filesystem::path& file, const std::string& dataset_path,
                          const Selection& selection, void* buffer, std::size_t buffer_bytes,
                          DType mem_dtype);
-
-/// Reads `selection` of the dataset a reference points to: resolved with
-/// StagingArea::resolve() (so a raw file, another upload or an entry archive),
-/// `current_upload` serving references without a `/uploads/` prefix.
-Array read_reference_selection(const StagingArea& area, std::string_view reference,
-                               std::optional<std::string_view> current_upload,
-                               const Selection& selection);
 
 }  // namespace h5archive
