@@ -67,29 +67,72 @@ void write_selection_npy(const Resolved& r, const Selection& selection, const fs
   writer.close();
 }
 
-}  // namespace
-
-CLI::App* add_get_command(CLI::App& app, GetOptions& options) {
-  CLI::App* cmd = app.add_subcommand(
-      "get",
-      "Read a quantity, or a slice of it, and write it as .npy, CSV or JSON. Default format: "
-      "npy with -o FILE, json on standard output. Binary .npy is never written to a terminal "
-      "(exit 2): use -o FILE or redirect standard output");
-  add_reference_options(cmd, options.reference, options.upload);
-  cmd->add_option("--slice", options.slice,
-                  "numpy selection, one part per axis: start:stop:step, an index, ':' or '...' "
-                  "(e.g. \"0:100, :, 3\"); default: everything");
-  cmd->add_option("--format", options.format,
-                  "npy (.npy file, C order), csv (1-D: one value per line; 2-D: one row per line) "
-                  "or json (nested lists; NaN/inf as \"nan\"/\"inf\"/\"-inf\", complex as "
-                  "[re, im])")
-      ->check(CLI::IsMember({"npy", "csv", "json"}));
-  cmd->add_option("-o,--output", options.output,
-                  "Write to FILE (replaced atomically) instead of standard output");
-  return cmd;
+// NpyWriter needs a seekable file (it patches the header): go through a
+// temporary file, then copy it to the pipe. The file lives in a folder
+// that mkdtemp creates (a fresh name, mode 0700): no other user can
+// plant a file or link at its name, in a shared /tmp or anywhere else.
+void pipe_selection_npy(const Resolved& r, const Selection& selection, std::ostream& out) {
+  std::string pattern = (fs::temp_directory_path() / "h5archive-get-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr)
+    throw Error(
+        fmt::format("Cannot create a temporary folder {}: {}", pattern, std::strerror(errno)));
+  const fs::path folder = pattern;
+  const auto remove_folder = [&] {
+    std::error_code ignored;
+    fs::remove_all(folder, ignored);
+  };
+  try {
+    const fs::path temp = folder / "selection.npy";
+    write_selection_npy(r, selection, temp);
+    std::ifstream in(temp, std::ios::binary);
+    if (!in) throw Error("Cannot read back " + temp.string());
+    out << in.rdbuf();
+    out.flush();
+    if (!out) throw Error("Writing the .npy data to standard output failed");
+  } catch (...) {
+    remove_folder();
+    throw;
+  }
+  remove_folder();
 }
 
-int run_get(const GlobalOptions& global, const GetOptions& options, std::ostream& out) {
+class GetCommand : public Command {
+ public:
+  GetCommand()
+      : Command("get", "Read a quantity or a slice of it as .npy, CSV or JSON",
+                "Read a quantity, or a slice of it, and write it as .npy, CSV or JSON. Default "
+                "format: npy with -o FILE, json on standard output. Binary .npy is never written "
+                "to a terminal (exit 2): use -o FILE or redirect standard output") {}
+
+  void add_options(CLI::App& cmd) override;
+  int run(const GlobalOptions& global, Streams io) override;
+
+ private:
+  struct {
+    std::string reference;
+    std::optional<std::string> upload;
+    std::string slice;
+    std::optional<std::string> format;  // npy, csv or json
+    std::optional<std::string> output;  // -o FILE; stdout if absent
+  } options;
+};
+
+void GetCommand::add_options(CLI::App& cmd) {
+  add_reference_options(cmd, options.reference, options.upload);
+  cmd.add_option("--slice", options.slice,
+                 "numpy selection, one part per axis: start:stop:step, an index, ':' or '...' "
+                 "(e.g. \"0:100, :, 3\"); default: everything");
+  cmd.add_option("--format", options.format,
+                 "npy (.npy file, C order), csv (1-D: one value per line; 2-D: one row per line) "
+                 "or json (nested lists; NaN/inf as \"nan\"/\"inf\"/\"-inf\", complex as "
+                 "[re, im])")
+      ->check(CLI::IsMember({"npy", "csv", "json"}));
+  cmd.add_option("-o,--output", options.output,
+                 "Write to FILE (replaced atomically) instead of standard output");
+}
+
+int GetCommand::run(const GlobalOptions& global, Streams io) {
+  std::ostream& out = io.out;
   const std::string format = options.format.value_or(options.output ? "npy" : "json");
   if (format == "npy" && !options.output && ::isatty(STDOUT_FILENO) == 1)
     throw UsageError(
@@ -103,32 +146,7 @@ int run_get(const GlobalOptions& global, const GetOptions& options, std::ostream
       write_selection_npy(r, selection, *options.output);
       return 0;
     }
-    // NpyWriter needs a seekable file (it patches the header): go through a
-    // temporary file, then copy it to the pipe. The file lives in a folder
-    // that mkdtemp creates (a fresh name, mode 0700): no other user can
-    // plant a file or link at its name, in a shared /tmp or anywhere else.
-    std::string pattern = (fs::temp_directory_path() / "h5archive-get-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-      throw Error(
-          fmt::format("Cannot create a temporary folder {}: {}", pattern, std::strerror(errno)));
-    const fs::path folder = pattern;
-    const auto remove_folder = [&] {
-      std::error_code ignored;
-      fs::remove_all(folder, ignored);
-    };
-    try {
-      const fs::path temp = folder / "selection.npy";
-      write_selection_npy(r, selection, temp);
-      std::ifstream in(temp, std::ios::binary);
-      if (!in) throw Error("Cannot read back " + temp.string());
-      out << in.rdbuf();
-      out.flush();
-      if (!out) throw Error("Writing the .npy data to standard output failed");
-    } catch (...) {
-      remove_folder();
-      throw;
-    }
-    remove_folder();
+    pipe_selection_npy(r, selection, out);
     return 0;
   }
 
@@ -150,5 +168,9 @@ int run_get(const GlobalOptions& global, const GetOptions& options, std::ostream
   }
   return 0;
 }
+
+}  // namespace
+
+std::unique_ptr<Command> make_get_command() { return std::make_unique<GetCommand>(); }
 
 }  // namespace h5archive::cli

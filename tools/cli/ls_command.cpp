@@ -35,26 +35,37 @@ std::string describe_link(const std::filesystem::path& file, const std::string& 
   return describe_dataset(file, path);
 }
 
-}  // namespace
+class LsCommand : public Command {
+ public:
+  LsCommand()
+      : Command("ls", "List the HDF5 objects of an entry, a raw file or a group as a tree",
+                "List the HDF5 quantities of an entry, a raw file, a group or a dataset as an "
+                "indented tree: groups end with '/', datasets show shape, dtype and [unit], links "
+                "show '-> target' (and the shape and dtype they lead to)") {}
 
-CLI::App* add_ls_command(CLI::App& app, LsOptions& options) {
-  CLI::App* cmd = app.add_subcommand(
-      "ls",
-      "List the HDF5 quantities of an entry, a raw file, a group or a dataset as an indented "
-      "tree: groups end with '/', datasets show shape, dtype and [unit], links show '-> target' "
-      "(and the shape and dtype they lead to)");
-  cmd->add_option("NAME", options.target,
-                  "/uploads/<u>/archive/<entry> (the entry's archive HDF5 file), "
-                  "/uploads/<u>/raw/<file>, or a reference to a group or dataset: "
-                  "/uploads/<u>/archive/<entry>#<path>, /uploads/<u>/raw/<file>#<path>, "
-                  "<file>#<path> (with --upload)")
+  void add_options(CLI::App& cmd) override;
+  int run(const GlobalOptions& global, Streams io) override;
+
+ private:
+  struct {
+    std::string target;
+    std::optional<std::string> upload;
+  } options;
+};
+
+void LsCommand::add_options(CLI::App& cmd) {
+  cmd.add_option("NAME", options.target,
+                 "/uploads/<u>/archive/<entry> (the entry's archive HDF5 file), "
+                 "/uploads/<u>/raw/<file>, or a reference to a group or dataset: "
+                 "/uploads/<u>/archive/<entry>#<path>, /uploads/<u>/raw/<file>#<path>, "
+                 "<file>#<path> (with --upload)")
       ->required();
-  cmd->add_option("--upload", options.upload,
-                  "The current upload, for references without /uploads/<u>/<dir>/");
-  return cmd;
+  cmd.add_option("--upload", options.upload,
+                 "The current upload, for references without /uploads/<u>/<dir>/");
 }
 
-int run_ls(const GlobalOptions& global, const LsOptions& options, std::ostream& out) {
+int LsCommand::run(const GlobalOptions& global, Streams io) {
+  std::ostream& out = io.out;
   const StagingArea area = global.staging_area();
   // The library's "current upload" policy, as the connector's; anything that
   // is neither a name nor a reference is refused with from_reference()'s reason.
@@ -91,5 +102,9 @@ int run_ls(const GlobalOptions& global, const LsOptions& options, std::ostream& 
   }
   return 0;
 }
+
+}  // namespace
+
+std::unique_ptr<Command> make_ls_command() { return std::make_unique<LsCommand>(); }
 
 }  // namespace h5archive::cli
