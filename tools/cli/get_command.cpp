@@ -1,8 +1,7 @@
 // `h5archive get`: a quantity or a numpy-like slice of it, as .npy (streamed
-// in row blocks, so memory stays bounded), CSV or JSON.
+// in row blocks by the library, so memory stays bounded), CSV or JSON.
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -10,62 +9,19 @@
 #include <ostream>
 #include <sstream>
 #include <string>
-#include <vector>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "h5archive/checked_size.hpp"
-#include "h5archive/dataset_io.hpp"
 #include "h5archive/entry_archive.hpp"
 #include "h5archive/errors.hpp"
-#include "h5archive/npy.hpp"
-#include "h5archive/selection.hpp"
+#include "h5archive/selection_stream.hpp"
 #include "value_format.hpp"
 
 namespace h5archive::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::size_t kBlockBytes = 16u << 20;
-
-// Writes the selection as .npy. When the selection keeps every axis, rows are
-// read into one reusable buffer and appended block by block; otherwise (an
-// integer index drops an axis, strings) the selection is read whole.
-void write_selection_npy(const Resolved& r, const Selection& selection, const fs::path& path) {
-  const DatasetInfo info = dataset_info(r.file, r.dataset);
-  const StridedSlab slab = resolve(selection, info.shape);
-  const bool streamable = !is_string(info.dtype) && !info.shape.empty() &&
-                          slab.result_shape.size() == info.shape.size() &&
-                          element_count(slab.result_shape) > 0;
-  if (!streamable) {
-    write_npy(path, read_selection(r.file, r.dataset, selection));
-    return;
-  }
-  const Shape row_shape(slab.result_shape.begin() + 1, slab.result_shape.end());
-  const std::string what = "A block of rows of " + r.file.string() + "#" + r.dataset;
-  // Not 0: the selection has elements (streamable).
-  const std::uint64_t row_bytes = checked_byte_size(row_shape, dtype_size(info.dtype), what);
-  const std::uint64_t rows = slab.count[0];
-  const std::uint64_t block_rows =
-      std::min<std::uint64_t>(rows, std::max<std::uint64_t>(1, kBlockBytes / row_bytes));
-  Shape block_shape = slab.result_shape;
-  block_shape[0] = block_rows;
-  std::vector<std::byte> buffer(allocatable(block_shape, dtype_size(info.dtype), what));
-  NpyWriter writer(path, info.dtype, row_shape);
-  for (std::uint64_t done = 0; done < rows;) {
-    const std::uint64_t n = std::min(block_rows, rows - done);
-    StridedSlab block = slab;
-    block.start[0] = slab.start[0] + done * slab.stride[0];
-    block.count[0] = n;
-    block.result_shape[0] = n;
-    read_dataset_into(r.file, r.dataset, block, buffer.data(), n * row_bytes, info.dtype);
-    writer.append_raw(buffer.data(), n);
-    done += n;
-  }
-  writer.close();
-}
 
 // NpyWriter needs a seekable file (it patches the header): go through a
 // temporary file, then copy it to the pipe. The file lives in a folder
@@ -83,7 +39,7 @@ void pipe_selection_npy(const Resolved& r, const Selection& selection, std::ostr
   };
   try {
     const fs::path temp = folder / "selection.npy";
-    write_selection_npy(r, selection, temp);
+    write_selection_npy(r.file, r.dataset, selection, temp);
     std::ifstream in(temp, std::ios::binary);
     if (!in) throw Error("Cannot read back " + temp.string());
     out << in.rdbuf();
@@ -143,7 +99,7 @@ int GetCommand::run(const GlobalOptions& global, Streams io) {
 
   if (format == "npy") {
     if (options.output) {
-      write_selection_npy(r, selection, *options.output);
+      write_selection_npy(r.file, r.dataset, selection, *options.output);
       return 0;
     }
     pipe_selection_npy(r, selection, out);
