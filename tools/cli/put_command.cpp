@@ -1,8 +1,7 @@
 // `h5archive put`: streams a .npy file into an entry's archive HDF5 file in
-// row blocks (memory bounded by the block size) and records the quantity.
-#include <algorithm>
+// row blocks (memory bounded by the block size; entry_files::put_npy_quantity)
+// and records the quantity.
 #include <cmath>
-#include <iostream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -11,9 +10,9 @@
 
 #include "commands.hpp"
 #include "h5archive/checked_size.hpp"
-#include "h5archive/entry_files.hpp"
 #include "h5archive/errors.hpp"
-#include "h5archive/npy.hpp"
+#include "h5archive/npy_quantity.hpp"
+#include "h5archive/reference.hpp"
 #include "progress_bar.hpp"
 
 namespace h5archive::cli {
@@ -102,48 +101,21 @@ int PutCommand::run(const GlobalOptions& global, Streams io) {
   if (!options.chunks.empty())
     writer_options.chunks = Shape(options.chunks.begin(), options.chunks.end());
 
-  NpyReader reader(options.npy_file);
-  const NpyHeader& header = reader.header();
-  const std::string what = "A block of rows of " + options.npy_file;
+  const NpyHeader header = read_npy_header(options.npy_file);
   // The header's shape is checked (its byte size fits 64 bits and the file).
-  const std::uint64_t row_bytes =
-      std::max<std::uint64_t>(1, checked_byte_size(header.row_shape(), header.item_size, what));
+  const std::uint64_t total_bytes =
+      checked_byte_size(header.shape, header.item_size, "A block of rows of " + options.npy_file);
   // Clamped: a double beyond 2**64 does not convert (--block-mib 1e30).
   const double wanted = std::ceil(options.block_mib * (1 << 20));
   const std::uint64_t block_bytes =
       wanted < 0x1p63 ? static_cast<std::uint64_t>(wanted) : std::uint64_t{1} << 63;
-  // No more rows than the file has: a large --block-mib costs nothing on a small file.
-  const std::uint64_t block_rows = std::clamp<std::uint64_t>(
-      block_bytes / row_bytes, 1, std::max<std::uint64_t>(header.rows(), 1));
-  const std::uint64_t total_bytes = checked_byte_size(header.shape, header.item_size, what);
   ProgressBar bar(io.err, options.progress.value_or(stderr_is_terminal()), total_bytes);
 
-  const StagingArea area = global.staging_area();
-  const QuantityMetadata m = entry_files::put_quantity(
-      area, options.upload, options.entry, options.archive_path, header.dtype,
-      options.swmr && !header.shape.empty() ? Extent::unlimited(header.row_shape())
-                                            : Extent::fixed(header.shape),
-      writer_options, [&](QuantityWriter& writer) {
-        if (header.shape.empty()) {  // 0-d: one element, no rows to stream
-          writer.write(reader.read_rows(1), {});
-          return;
-        }
-        Shape block_shape = header.shape;
-        block_shape[0] = block_rows;
-        std::vector<std::byte> buffer(allocatable(block_shape, header.item_size, what));
-        std::uint64_t done = 0;
-        while (reader.rows_remaining() > 0) {
-          const std::uint64_t n = reader.read_rows_into(block_rows, buffer.data(), buffer.size());
-          Shape block_shape = header.shape;
-          block_shape[0] = n;
-          writer.append(buffer.data(), block_shape, header.dtype);
-          done += n;
-          bar.update(done * row_bytes);
-        }
-      });
+  const QuantityMetadata m = entry_files::put_npy_quantity(
+      global.staging_area(), options.upload, options.entry, options.archive_path, options.npy_file,
+      writer_options, block_bytes, [&](std::uint64_t done, std::uint64_t) { bar.update(done); });
   bar.finish();
-  out << fmt::format("/uploads/{}/archive/{}#{}\n", options.upload, options.entry,
-                     options.archive_path);
+  out << Reference::archive(options.upload, options.entry, options.archive_path).str() << "\n";
   out << fmt::format("shape {}  dtype {}  rows {}\n", shape_str(m.shape), m.dtype, header.rows());
   return 0;
 }
