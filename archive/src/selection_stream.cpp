@@ -33,7 +33,9 @@ void stream_slab(const fs::path& file, const std::string& dataset_path, const Da
   const std::uint64_t rows = slab.count[0];
   const std::uint64_t block_rows =
       std::min<std::uint64_t>(rows, std::max<std::uint64_t>(1, block_bytes / row_bytes));
-  std::vector<std::byte> buffer(allocatable(block_rows * row_bytes, what));
+  Shape block_shape = slab.count;  // the result shape, with any indexed axis as 1
+  block_shape[0] = block_rows;
+  std::vector<std::byte> buffer(allocatable(block_shape, item, what));
   for (std::uint64_t done = 0; done < rows;) {
     const std::uint64_t n = std::min(block_rows, rows - done);
     StridedSlab block = slab;
