@@ -3,8 +3,6 @@
 #include <ostream>
 #include <string>
 
-#include <fmt/format.h>
-
 #include "commands.hpp"
 #include "h5archive/file_tree.hpp"
 
