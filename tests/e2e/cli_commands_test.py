@@ -27,7 +27,15 @@ def test_help():
         check(command in r.stdout, f"--help lists {command}")
         sub = run(command, "--help")
         check(sub.returncode == 0 and "Usage" in sub.stdout, f"{command} --help exits 0 with usage")
+    # The registry's texts: one summary line per command in --help, the whole
+    # description (not in --help) in the command's own help.
+    summary = "Stream a .npy file into an entry's archive as a quantity"
+    check(["put", summary] in [line.split(None, 1) for line in r.stdout.splitlines()],
+          f"--help lists put with its one-line summary: {r.stdout}")
+    check("NOMAD's reassignment rules" not in r.stdout, "--help shows summaries, not descriptions")
     put_help = run("put", "--help").stdout
+    check(put_help.startswith(summary + "\n")
+          and "NOMAD's reassignment rules" in put_help, f"put --help: summary, then description: {put_help}")
     for option in ("--unit", "--chunk", "--compress", "--progress", "--no-progress"):
         check(option in put_help, f"put --help documents {option}")
     get_help = run("get", "--help").stdout

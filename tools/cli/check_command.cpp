@@ -10,19 +10,31 @@
 
 namespace h5archive::cli {
 
-CLI::App* add_check_command(CLI::App& app, CheckOptions& options) {
-  CLI::App* cmd = app.add_subcommand(
-      "check",
-      "Check that every reference in the upload's entry archives (archive/*.json), or in ENTRY's "
-      "only, resolves to an existing dataset. Exit 0 if all do; exit 1 listing each broken "
-      "reference on standard error as <entry> <archive path> <reference>: <reason>");
-  cmd->add_option("UPLOAD", options.upload, "Upload id")->required();
-  cmd->add_option("ENTRY", options.entry, "Only this entry (default: every entry)");
-  return cmd;
-}
+namespace {
 
-int run_check(const GlobalOptions& global, const CheckOptions& options, std::ostream& out,
-              std::ostream& err) {
+class CheckCommand : public Command {
+ public:
+  CheckCommand()
+      : Command(
+            "check", "Check that every reference of an upload's entries resolves to a dataset",
+            "Check that every reference in the upload's entry archives (archive/*.json), or in "
+            "ENTRY's only, resolves to an existing dataset. Exit 0 if all do; exit 1 listing each "
+            "broken reference on standard error as <entry> <archive path> <reference>: <reason>") {}
+
+  void add_options(CLI::App& cmd) override {
+    cmd.add_option("UPLOAD", options.upload, "Upload id")->required();
+    cmd.add_option("ENTRY", options.entry, "Only this entry (default: every entry)");
+  }
+  int run(const GlobalOptions& global, Streams io) override;
+
+ private:
+  struct {
+    std::string upload;
+    std::string entry;
+  } options;
+};
+
+int CheckCommand::run(const GlobalOptions& global, Streams io) {
   const StagingArea area = global.staging_area();
   if (!area.has_upload(options.upload))
     throw NotFoundError(
@@ -34,10 +46,14 @@ int run_check(const GlobalOptions& global, const CheckOptions& options, std::ost
   for (const auto& entry : entries)
     total += entry_files::list_references(area, options.upload, entry).size();
   for (const auto& b : broken)
-    err << fmt::format("{} {} {}: {}\n", b.entry, b.archive_path, b.reference, b.reason);
-  out << fmt::format("{} entries, {} references, {} broken\n", entries.size(), total,
-                     broken.size());
+    io.err << fmt::format("{} {} {}: {}\n", b.entry, b.archive_path, b.reference, b.reason);
+  io.out << fmt::format("{} entries, {} references, {} broken\n", entries.size(), total,
+                        broken.size());
   return broken.empty() ? 0 : 1;
 }
+
+}  // namespace
+
+std::unique_ptr<Command> make_check_command() { return std::make_unique<CheckCommand>(); }
 
 }  // namespace h5archive::cli

@@ -1,10 +1,11 @@
-// The h5archive subcommands: each registers its options on the CLI11 app and
-// runs after parsing. Errors are thrown as exceptions; main() maps them to
-// exit codes (0 ok, 1 error, 2 usage).
+// The h5archive subcommands as objects in one registry (make_commands()):
+// each has a name, a one-line summary, a longer description, registers its
+// options on its CLI11 subcommand and runs after parsing. Errors are thrown as
+// exceptions; main() maps them to exit codes (0 ok, 1 error, 2 usage).
 #pragma once
 
-#include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -34,108 +35,58 @@ struct GlobalOptions {
   Resolved resolve(const std::string& reference, const std::optional<std::string>& upload) const;
 };
 
+/// Where a command writes: its result to `out`, diagnostics to `err`.
+struct Streams {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+/// One subcommand. Its options are bound to members of the object by
+/// add_options(), so run() sees them parsed.
+class Command {
+ public:
+  /// `summary`: the one line `h5archive --help` lists; `description`: what
+  /// `h5archive <name> --help` prints above the usage (after the summary).
+  Command(std::string name, std::string summary, std::string description)
+      : name_(std::move(name)),
+        summary_(std::move(summary)),
+        description_(std::move(description)) {}
+  virtual ~Command() = default;
+  Command(const Command&) = delete;
+  Command& operator=(const Command&) = delete;
+
+  const std::string& name() const { return name_; }
+  const std::string& summary() const { return summary_; }
+  const std::string& description() const { return description_; }
+
+  /// Adds the positional arguments and options (the usage and options help).
+  virtual void add_options(CLI::App& cmd) = 0;
+  /// Does the work; returns the exit code.
+  virtual int run(const GlobalOptions& global, Streams io) = 0;
+
+ private:
+  std::string name_;
+  std::string summary_;
+  std::string description_;
+};
+
 /// Adds the positional REF option (a reference, described by the three forms)
 /// and --upload to a subcommand that reads through a reference.
-void add_reference_options(CLI::App* cmd, std::string& reference,
+void add_reference_options(CLI::App& cmd, std::string& reference,
                            std::optional<std::string>& upload);
 
-/// `h5archive demo`: builds the seed documentation's example.
-CLI::App* add_demo_command(CLI::App& app);
-int run_demo(const GlobalOptions& global, std::ostream& out);
+/// The registry: every subcommand, in the order `h5archive --help` lists them.
+std::vector<std::unique_ptr<Command>> make_commands();
 
-/// `h5archive resolve REF [--upload U]`: prints the reference's parts and
-/// where it resolves, as JSON.
-struct ResolveOptions {
-  std::string reference;
-  std::optional<std::string> upload;
-};
-CLI::App* add_resolve_command(CLI::App& app, ResolveOptions& options);
-int run_resolve(const GlobalOptions& global, const ResolveOptions& options, std::ostream& out);
-
-/// `h5archive ls NAME-or-REF [--upload U]`: the tree of HDF5 quantities.
-struct LsOptions {
-  std::string target;
-  std::optional<std::string> upload;
-};
-CLI::App* add_ls_command(CLI::App& app, LsOptions& options);
-int run_ls(const GlobalOptions& global, const LsOptions& options, std::ostream& out);
-
-/// `h5archive info REF [--upload U] [--json]`: a quantity's metadata.
-struct InfoOptions {
-  std::string reference;
-  std::optional<std::string> upload;
-  bool json = false;
-};
-CLI::App* add_info_command(CLI::App& app, InfoOptions& options);
-int run_info(const GlobalOptions& global, const InfoOptions& options, std::ostream& out);
-
-/// `h5archive get REF [--slice S] [--format F] [-o FILE]`: a quantity's values.
-struct GetOptions {
-  std::string reference;
-  std::optional<std::string> upload;
-  std::string slice;
-  std::optional<std::string> format;  ///< npy, csv or json
-  std::optional<std::string> output;  ///< -o FILE; stdout if absent
-};
-CLI::App* add_get_command(CLI::App& app, GetOptions& options);
-int run_get(const GlobalOptions& global, const GetOptions& options, std::ostream& out);
-
-/// `h5archive put UPLOAD ENTRY ARCHIVE_PATH FILE.npy ...`: streams a .npy file
-/// into an entry.
-struct PutOptions {
-  std::string upload;
-  std::string entry;
-  std::string archive_path;
-  std::string npy_file;
-  std::optional<std::string> unit;
-  std::vector<std::uint64_t> chunks;
-  std::string compress = "none";
-  unsigned level = 4;
-  double block_mib = 16;
-  bool swmr = false;             ///< --swmr: SWMR mode, unlimited first axis
-  std::optional<bool> progress;  ///< --progress / --no-progress; isatty(2) if unset
-};
-CLI::App* add_put_command(CLI::App& app, PutOptions& options);
-int run_put(const GlobalOptions& global, const PutOptions& options, std::ostream& out);
-
-/// `h5archive link UPLOAD ENTRY ARCHIVE_PATH REF`: sets a quantity to a reference.
-struct LinkOptions {
-  std::string upload;
-  std::string entry;
-  std::string archive_path;
-  std::string reference;
-};
-CLI::App* add_link_command(CLI::App& app, LinkOptions& options);
-int run_link(const GlobalOptions& global, const LinkOptions& options, std::ostream& out);
-
-/// `h5archive check UPLOAD [ENTRY]`: every reference resolves to a dataset.
-struct CheckOptions {
-  std::string upload;
-  std::string entry;
-};
-CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
-int run_check(const GlobalOptions& global, const CheckOptions& options, std::ostream& out,
-              std::ostream& err);
-
-/// `h5archive env [--upload U]`: shell lines selecting the connector.
-struct EnvOptions {
-  std::optional<std::string> upload;
-};
-CLI::App* add_env_command(CLI::App& app, EnvOptions& options);
-int run_env(const GlobalOptions& global, const EnvOptions& options, std::ostream& out);
-
-/// `h5archive serve [--host H] [--port P] [--threads N] ...`: the h5grove
-/// API and the H5Web page over HTTP (tools/serve/).
-struct ServeOptions {
-  std::string host = "127.0.0.1";
-  int port = 8080;
-  unsigned threads = 8;
-  std::optional<std::string> web_dir;
-  std::uint64_t max_selection_mib = 1024;
-  std::uint64_t max_json_elements = 1ull << 22;
-  bool quiet = false;
-};
-CLI::App* add_serve_command(CLI::App& app, ServeOptions& options);
-int run_serve(const GlobalOptions& global, const ServeOptions& options, std::ostream& out);
+std::unique_ptr<Command> make_demo_command();
+std::unique_ptr<Command> make_resolve_command();
+std::unique_ptr<Command> make_ls_command();
+std::unique_ptr<Command> make_info_command();
+std::unique_ptr<Command> make_get_command();
+std::unique_ptr<Command> make_put_command();
+std::unique_ptr<Command> make_link_command();
+std::unique_ptr<Command> make_check_command();
+std::unique_ptr<Command> make_env_command();
+std::unique_ptr<Command> make_serve_command();
 
 }  // namespace h5archive::cli

@@ -6,16 +6,22 @@
 
 namespace h5archive::cli {
 
-CLI::App* add_demo_command(CLI::App& app) {
-  return app.add_subcommand(
-      "demo",
-      "Build the seed example in the staging area: upload test_upload with raw file external.h5 "
-      "(/path/to/data = arange(12) as 3x4 float64) and entry test_entry with data.value = eye(5) "
-      "and data.value_external = 'external.h5#/path/to/data', saved as "
-      "archive/test_entry.{h5,json}");
-}
+namespace {
 
-int run_demo(const GlobalOptions& global, std::ostream& out) {
+class DemoCommand : public Command {
+ public:
+  DemoCommand()
+      : Command("demo", "Build the seed documentation's example in the staging area",
+                "Build the seed example in the staging area: upload test_upload with raw file "
+                "external.h5 (/path/to/data = arange(12) as 3x4 float64) and entry test_entry with "
+                "data.value = eye(5) and data.value_external = 'external.h5#/path/to/data', saved "
+                "as archive/test_entry.{h5,json}") {}
+  void add_options(CLI::App&) override {}
+  int run(const GlobalOptions& global, Streams io) override;
+};
+
+int DemoCommand::run(const GlobalOptions& global, Streams io) {
+  std::ostream& out = io.out;
   const std::string upload = "test_upload";
   const std::string entry = "test_entry";
   StagingArea area = global.staging_area();
@@ -46,5 +52,9 @@ int run_demo(const GlobalOptions& global, std::ostream& out) {
       << "data.value_external = " << archive.data().string("value_external") << "\n";
   return 0;
 }
+
+}  // namespace
+
+std::unique_ptr<Command> make_demo_command() { return std::make_unique<DemoCommand>(); }
 
 }  // namespace h5archive::cli

@@ -31,22 +31,29 @@ std::filesystem::path plugin_dir() {
   return {};
 }
 
-}  // namespace
+class EnvCommand : public Command {
+ public:
+  EnvCommand()
+      : Command(
+            "env", "Print the shell lines that select the h5archive VOL connector",
+            "Print the shell lines (export HDF5_VOL_CONNECTOR=..., HDF5_PLUGIN_PATH=...) that "
+            "select the h5archive connector for the staging root (--root, else $H5ARCHIVE_ROOT, "
+            "else .volumes/fs/staging), as an absolute path: eval \"$(h5archive env)\"") {}
 
-CLI::App* add_env_command(CLI::App& app, EnvOptions& options) {
-  CLI::App* cmd = app.add_subcommand(
-      "env",
-      "Print the shell lines (export HDF5_VOL_CONNECTOR=..., HDF5_PLUGIN_PATH=...) that select "
-      "the h5archive connector for the staging root (--root, else $H5ARCHIVE_ROOT, else "
-      ".volumes/fs/staging), as an absolute path: eval \"$(h5archive env)\"");
-  cmd->add_option("--upload", options.upload,
-                  "Also set upload=U: prefix-less references resolve in this upload's raw/");
-  return cmd;
-}
+  void add_options(CLI::App& cmd) override {
+    cmd.add_option("--upload", upload_,
+                   "Also set upload=U: prefix-less references resolve in this upload's raw/");
+  }
+  int run(const GlobalOptions& global, Streams io) override;
 
-int run_env(const GlobalOptions& global, const EnvOptions& options, std::ostream& out) {
+ private:
+  std::optional<std::string> upload_;
+};
+
+int EnvCommand::run(const GlobalOptions& global, Streams io) {
+  std::ostream& out = io.out;
   const StagingArea area = global.staging_area();
-  if (options.upload) validate_id(*options.upload, "upload id");
+  if (upload_) validate_id(*upload_, "upload id");
   const std::filesystem::path plugins = plugin_dir();
   if (plugins.empty())
     throw NotFoundError(
@@ -56,10 +63,14 @@ int run_env(const GlobalOptions& global, const EnvOptions& options, std::ostream
   StagingConfig config;
   config.root = std::filesystem::absolute(area.root());
   if (area.prefix_size() != kDefaultPrefixSize) config.prefix_size = area.prefix_size();
-  config.upload = options.upload;
+  config.upload = upload_;
   out << "export HDF5_VOL_CONNECTOR=" << shell_quote("h5archive " + config.str()) << "\n";
   out << "export HDF5_PLUGIN_PATH=" << shell_quote(plugins.string()) << "\n";
   return 0;
 }
+
+}  // namespace
+
+std::unique_ptr<Command> make_env_command() { return std::make_unique<EnvCommand>(); }
 
 }  // namespace h5archive::cli

@@ -1,8 +1,7 @@
 // `h5archive get`: a quantity or a numpy-like slice of it, as .npy (streamed
-// in row blocks, so memory stays bounded), CSV or JSON.
+// in row blocks by the library, so memory stays bounded), CSV or JSON.
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -10,17 +9,13 @@
 #include <ostream>
 #include <sstream>
 #include <string>
-#include <vector>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "h5archive/checked_size.hpp"
-#include "h5archive/dataset_io.hpp"
 #include "h5archive/entry_archive.hpp"
 #include "h5archive/errors.hpp"
-#include "h5archive/npy.hpp"
-#include "h5archive/selection.hpp"
+#include "h5archive/selection_stream.hpp"
 #include "value_format.hpp"
 
 namespace h5archive::cli {
@@ -28,68 +23,72 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t kBlockBytes = 16u << 20;
-
-// Writes the selection as .npy. When the selection keeps every axis, rows are
-// read into one reusable buffer and appended block by block; otherwise (an
-// integer index drops an axis, strings) the selection is read whole.
-void write_selection_npy(const Resolved& r, const Selection& selection, const fs::path& path) {
-  const DatasetInfo info = dataset_info(r.file, r.dataset);
-  const StridedSlab slab = resolve(selection, info.shape);
-  const bool streamable = !is_string(info.dtype) && !info.shape.empty() &&
-                          slab.result_shape.size() == info.shape.size() &&
-                          element_count(slab.result_shape) > 0;
-  if (!streamable) {
-    write_npy(path, read_selection(r.file, r.dataset, selection));
-    return;
+// NpyWriter needs a seekable file (it patches the header): go through a
+// temporary file, then copy it to the pipe. The file lives in a folder
+// that mkdtemp creates (a fresh name, mode 0700): no other user can
+// plant a file or link at its name, in a shared /tmp or anywhere else.
+void pipe_selection_npy(const Resolved& r, const Selection& selection, std::ostream& out) {
+  std::string pattern = (fs::temp_directory_path() / "h5archive-get-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr)
+    throw Error(
+        fmt::format("Cannot create a temporary folder {}: {}", pattern, std::strerror(errno)));
+  const fs::path folder = pattern;
+  const auto remove_folder = [&] {
+    std::error_code ignored;
+    fs::remove_all(folder, ignored);
+  };
+  try {
+    const fs::path temp = folder / "selection.npy";
+    write_selection_npy(r.file, r.dataset, selection, temp);
+    std::ifstream in(temp, std::ios::binary);
+    if (!in) throw Error("Cannot read back " + temp.string());
+    out << in.rdbuf();
+    out.flush();
+    if (!out) throw Error("Writing the .npy data to standard output failed");
+  } catch (...) {
+    remove_folder();
+    throw;
   }
-  const Shape row_shape(slab.result_shape.begin() + 1, slab.result_shape.end());
-  const std::string what = "A block of rows of " + r.file.string() + "#" + r.dataset;
-  // Not 0: the selection has elements (streamable).
-  const std::uint64_t row_bytes = checked_byte_size(row_shape, dtype_size(info.dtype), what);
-  const std::uint64_t rows = slab.count[0];
-  const std::uint64_t block_rows =
-      std::min<std::uint64_t>(rows, std::max<std::uint64_t>(1, kBlockBytes / row_bytes));
-  Shape block_shape = slab.result_shape;
-  block_shape[0] = block_rows;
-  std::vector<std::byte> buffer(allocatable(block_shape, dtype_size(info.dtype), what));
-  NpyWriter writer(path, info.dtype, row_shape);
-  for (std::uint64_t done = 0; done < rows;) {
-    const std::uint64_t n = std::min(block_rows, rows - done);
-    StridedSlab block = slab;
-    block.start[0] = slab.start[0] + done * slab.stride[0];
-    block.count[0] = n;
-    block.result_shape[0] = n;
-    read_dataset_into(r.file, r.dataset, block, buffer.data(), n * row_bytes, info.dtype);
-    writer.append_raw(buffer.data(), n);
-    done += n;
-  }
-  writer.close();
+  remove_folder();
 }
 
-}  // namespace
+class GetCommand : public Command {
+ public:
+  GetCommand()
+      : Command("get", "Read a quantity or a slice of it as .npy, CSV or JSON",
+                "Read a quantity, or a slice of it, and write it as .npy, CSV or JSON. Default "
+                "format: npy with -o FILE, json on standard output. Binary .npy is never written "
+                "to a terminal (exit 2): use -o FILE or redirect standard output") {}
 
-CLI::App* add_get_command(CLI::App& app, GetOptions& options) {
-  CLI::App* cmd = app.add_subcommand(
-      "get",
-      "Read a quantity, or a slice of it, and write it as .npy, CSV or JSON. Default format: "
-      "npy with -o FILE, json on standard output. Binary .npy is never written to a terminal "
-      "(exit 2): use -o FILE or redirect standard output");
+  void add_options(CLI::App& cmd) override;
+  int run(const GlobalOptions& global, Streams io) override;
+
+ private:
+  struct {
+    std::string reference;
+    std::optional<std::string> upload;
+    std::string slice;
+    std::optional<std::string> format;  // npy, csv or json
+    std::optional<std::string> output;  // -o FILE; stdout if absent
+  } options;
+};
+
+void GetCommand::add_options(CLI::App& cmd) {
   add_reference_options(cmd, options.reference, options.upload);
-  cmd->add_option("--slice", options.slice,
-                  "numpy selection, one part per axis: start:stop:step, an index, ':' or '...' "
-                  "(e.g. \"0:100, :, 3\"); default: everything");
-  cmd->add_option("--format", options.format,
-                  "npy (.npy file, C order), csv (1-D: one value per line; 2-D: one row per line) "
-                  "or json (nested lists; NaN/inf as \"nan\"/\"inf\"/\"-inf\", complex as "
-                  "[re, im])")
+  cmd.add_option("--slice", options.slice,
+                 "numpy selection, one part per axis: start:stop:step, an index, ':' or '...' "
+                 "(e.g. \"0:100, :, 3\"); default: everything");
+  cmd.add_option("--format", options.format,
+                 "npy (.npy file, C order), csv (1-D: one value per line; 2-D: one row per line) "
+                 "or json (nested lists; NaN/inf as \"nan\"/\"inf\"/\"-inf\", complex as "
+                 "[re, im])")
       ->check(CLI::IsMember({"npy", "csv", "json"}));
-  cmd->add_option("-o,--output", options.output,
-                  "Write to FILE (replaced atomically) instead of standard output");
-  return cmd;
+  cmd.add_option("-o,--output", options.output,
+                 "Write to FILE (replaced atomically) instead of standard output");
 }
 
-int run_get(const GlobalOptions& global, const GetOptions& options, std::ostream& out) {
+int GetCommand::run(const GlobalOptions& global, Streams io) {
+  std::ostream& out = io.out;
   const std::string format = options.format.value_or(options.output ? "npy" : "json");
   if (format == "npy" && !options.output && ::isatty(STDOUT_FILENO) == 1)
     throw UsageError(
@@ -100,35 +99,10 @@ int run_get(const GlobalOptions& global, const GetOptions& options, std::ostream
 
   if (format == "npy") {
     if (options.output) {
-      write_selection_npy(r, selection, *options.output);
+      write_selection_npy(r.file, r.dataset, selection, *options.output);
       return 0;
     }
-    // NpyWriter needs a seekable file (it patches the header): go through a
-    // temporary file, then copy it to the pipe. The file lives in a folder
-    // that mkdtemp creates (a fresh name, mode 0700): no other user can
-    // plant a file or link at its name, in a shared /tmp or anywhere else.
-    std::string pattern = (fs::temp_directory_path() / "h5archive-get-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-      throw Error(
-          fmt::format("Cannot create a temporary folder {}: {}", pattern, std::strerror(errno)));
-    const fs::path folder = pattern;
-    const auto remove_folder = [&] {
-      std::error_code ignored;
-      fs::remove_all(folder, ignored);
-    };
-    try {
-      const fs::path temp = folder / "selection.npy";
-      write_selection_npy(r, selection, temp);
-      std::ifstream in(temp, std::ios::binary);
-      if (!in) throw Error("Cannot read back " + temp.string());
-      out << in.rdbuf();
-      out.flush();
-      if (!out) throw Error("Writing the .npy data to standard output failed");
-    } catch (...) {
-      remove_folder();
-      throw;
-    }
-    remove_folder();
+    pipe_selection_npy(r, selection, out);
     return 0;
   }
 
@@ -150,5 +124,9 @@ int run_get(const GlobalOptions& global, const GetOptions& options, std::ostream
   }
   return 0;
 }
+
+}  // namespace
+
+std::unique_ptr<Command> make_get_command() { return std::make_unique<GetCommand>(); }
 
 }  // namespace h5archive::cli

@@ -63,22 +63,34 @@ void print_text(const std::string& reference, const Resolved& r, const QuantityM
   if (s.mean()) line("mean", fmt::format("{}", *s.mean()));
 }
 
-}  // namespace
+class InfoCommand : public Command {
+ public:
+  InfoCommand()
+      : Command("info", "Print a quantity's metadata and statistics without reading its data",
+                "Print a quantity's metadata without reading its data: shape, dtype, unit, chunk "
+                "shape, compression and the statistics recorded when it was written (count, "
+                "nan_count, min, max, mean)") {}
 
-CLI::App* add_info_command(CLI::App& app, InfoOptions& options) {
-  CLI::App* cmd = app.add_subcommand(
-      "info",
-      "Print a quantity's metadata without reading its data: shape, dtype, unit, chunk shape, "
-      "compression and the statistics recorded when it was written (count, nan_count, min, max, "
-      "mean)");
+  void add_options(CLI::App& cmd) override;
+  int run(const GlobalOptions& global, Streams io) override;
+
+ private:
+  struct {
+    std::string reference;
+    std::optional<std::string> upload;
+    bool json = false;
+  } options;
+};
+
+void InfoCommand::add_options(CLI::App& cmd) {
   add_reference_options(cmd, options.reference, options.upload);
-  cmd->add_flag("--json", options.json,
-                "Print one JSON object: reference, file, dataset, then the metadata as the entry "
-                "archive stores it (shape, dtype, unit, chunks, compression, statistics)");
-  return cmd;
+  cmd.add_flag("--json", options.json,
+               "Print one JSON object: reference, file, dataset, then the metadata as the entry "
+               "archive stores it (shape, dtype, unit, chunks, compression, statistics)");
 }
 
-int run_info(const GlobalOptions& global, const InfoOptions& options, std::ostream& out) {
+int InfoCommand::run(const GlobalOptions& global, Streams io) {
+  std::ostream& out = io.out;
   const Resolved r = global.resolve(options.reference, options.upload);
   const QuantityMetadata m = read_quantity_metadata(r.file, r.dataset);
   if (!options.json) {
@@ -95,5 +107,9 @@ int run_info(const GlobalOptions& global, const InfoOptions& options, std::ostre
   out << j.dump(2) << "\n";
   return 0;
 }
+
+}  // namespace
+
+std::unique_ptr<Command> make_info_command() { return std::make_unique<InfoCommand>(); }
 
 }  // namespace h5archive::cli

@@ -8,18 +8,30 @@
 
 namespace h5archive::cli {
 
-CLI::App* add_resolve_command(CLI::App& app, ResolveOptions& options) {
-  CLI::App* cmd = app.add_subcommand(
-      "resolve",
-      "Print a reference's parts and the file and dataset it resolves to, as JSON:\n"
-      "{reference, upload_id, directory, file, path, os_path, dataset}.\n"
-      "Fails if the upload is unknown or the name leads outside it (symbolic links);\n"
-      "the file itself need not exist yet.");
-  add_reference_options(cmd, options.reference, options.upload);
-  return cmd;
-}
+namespace {
 
-int run_resolve(const GlobalOptions& global, const ResolveOptions& options, std::ostream& out) {
+class ResolveCommand : public Command {
+ public:
+  ResolveCommand()
+      : Command("resolve", "Print where a reference points, as JSON",
+                "Print a reference's parts and the file and dataset it resolves to, as "
+                "JSON:\n{reference, upload_id, directory, file, path, os_path, dataset}.\nFails if "
+                "the upload is unknown or the name leads outside it (symbolic links);\nthe file "
+                "itself need not exist yet.") {}
+
+  void add_options(CLI::App& cmd) override {
+    add_reference_options(cmd, options.reference, options.upload);
+  }
+  int run(const GlobalOptions& global, Streams io) override;
+
+ private:
+  struct {
+    std::string reference;
+    std::optional<std::string> upload;
+  } options;
+};
+
+int ResolveCommand::run(const GlobalOptions& global, Streams io) {
   Reference ref = Reference::parse(options.reference);
   Resolved r = global.resolve(options.reference, options.upload);
   // The walk every open takes: an unknown upload, a link leading outside or
@@ -34,8 +46,12 @@ int run_resolve(const GlobalOptions& global, const ResolveOptions& options, std:
   j["os_path"] = r.file.string();
   j["dataset"] = r.dataset;
   // File names need not be UTF-8; JSON strings must be: replace, don't throw.
-  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  io.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return 0;
 }
+
+}  // namespace
+
+std::unique_ptr<Command> make_resolve_command() { return std::make_unique<ResolveCommand>(); }
 
 }  // namespace h5archive::cli

@@ -66,6 +66,8 @@ class NpyReader {
   NpyReader& operator=(NpyReader&&) noexcept;
 
   const NpyHeader& header() const { return header_; }
+  /// The file being read.
+  const std::filesystem::path& path() const { return path_; }
   /// Rows not read yet.
   std::uint64_t rows_remaining() const { return header_.rows() - rows_read_; }
 
