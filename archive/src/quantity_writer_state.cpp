@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "chunk_encoder.hpp"
 #include "h5archive/checked_size.hpp"
 #include "hdf5_types.hpp"
 
@@ -136,7 +137,11 @@ void QuantityWriter::State::plan_direct_writes() {
   if (swmr_active || options.swmr || current.empty()) return;
   Hid dcpl =
       checked(H5Dget_create_plist(dataset.get()), "Reading the creation properties of " + what);
-  if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED || H5Pget_nfilters(dcpl.get()) != 0) return;
+  if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED) return;
+  // Deflate (after shuffle) is applied here, on several threads; any other
+  // filter goes through HDF5's pipeline.
+  filters = detail::encodable_filters(dcpl.get(), dtype_size(stored));
+  if (H5Pget_nfilters(dcpl.get()) != 0 && !filters) return;
   std::vector<hsize_t> chunk(current.size());
   if (H5Pget_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()) !=
       static_cast<int>(chunk.size()))
@@ -170,13 +175,22 @@ bool QuantityWriter::State::write_whole_chunks(const void* data, const Shape& me
   };
   rows(begin, first);  // the end of a chunk begun earlier, through HDF5's chunk cache
   std::vector<hsize_t> offset(current.size(), 0);
-  for (std::uint64_t r = first; r < last; r += direct_rows) {
+  const auto put = [&](std::uint64_t r, const void* chunk, std::size_t size) {
     offset[0] = r;
-    if (H5Dwrite_chunk(dataset.get(), H5P_DEFAULT, 0, offset.data(),
-                       static_cast<std::size_t>(direct_rows * row_bytes),
-                       bytes + (r - begin) * row_bytes) < 0)
+    if (H5Dwrite_chunk(dataset.get(), H5P_DEFAULT, 0, offset.data(), size, chunk) < 0)
       throw detail::hdf5_error("Writing " + shape_str(mem_shape) + " at " + list_str(start) +
                                " of " + what);
+  };
+  const auto chunk_size = static_cast<std::size_t>(direct_rows * row_bytes);
+  if (filters) {
+    detail::encode_chunks(*filters, bytes + (first - begin) * row_bytes, chunk_size,
+                          static_cast<std::size_t>((last - first) / direct_rows), what,
+                          [&](std::size_t i, const void* chunk, std::size_t size) {
+                            put(first + i * direct_rows, chunk, size);
+                          });
+  } else {
+    for (std::uint64_t r = first; r < last; r += direct_rows)
+      put(r, bytes + (r - begin) * row_bytes, chunk_size);
   }
   rows(last, end);
   // Those chunks are in the file, not in HDF5's cache: no longer among the

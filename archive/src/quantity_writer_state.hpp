@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "chunk_encoder.hpp"
 #include "dataset_io_detail.hpp"
 #include "h5archive/quantity_writer.hpp"
 #include "hdf5_handle.hpp"
@@ -29,6 +30,8 @@ struct QuantityWriter::State {
   // Rows per chunk when whole chunks go to the file as they are
   // (plan_direct_writes), 0 when every block goes through HDF5's pipeline.
   std::uint64_t direct_rows = 0;
+  // With direct_rows: the deflate (and shuffle) this writer applies itself.
+  std::optional<detail::ChunkFilters> filters;
   DType stored = DType::float64;
   Extent extent;
   Shape current;           // the dataset's dims now
@@ -63,10 +66,12 @@ struct QuantityWriter::State {
 
   // Whole chunks bypass the chunk cache: a chunk cache smaller than a block
   // would copy every byte into the cache (after filling new chunks with the
-  // fill value) and out again. Only for unfiltered datasets whose chunks are
-  // whole rows and whose file type is the memory type byte for byte, outside
-  // SWMR mode; the files are ordinary chunked datasets (H5Dwrite_chunk only
-  // writes what H5Dwrite would have).
+  // fill value) and out again; deflate, which HDF5 runs on one thread, runs
+  // on several (chunk_encoder.hpp). Only for datasets without filters or with
+  // exactly (shuffle,) deflate, whose chunks are whole rows and whose file
+  // type is the memory type byte for byte, outside SWMR mode; the files are
+  // ordinary chunked datasets (H5Dwrite_chunk only writes what H5Dwrite would
+  // have).
   void plan_direct_writes();
 
   // Writes the chunks that `mem_shape` rows at `start` cover whole with

@@ -28,7 +28,11 @@ for expected in "hdf5     1.14" "cpu      " "ram      " \
   "write 8 MiB float64 vs raw HDF5 C API" \
   "write 8 MiB float64 vs write() calls" \
   "write 8 MiB float64 vs h5py (NOMAD settings)" \
-  "stream" \
+  "stream 8 MiB in 16 MiB blocks vs write() calls" \
+  "stream 32 MiB in 16 MiB blocks vs write() calls" \
+  "stream 32 MiB: peak resident memory vs limit" \
+  "stream 8 MiB vs h5py resize+append (maxshape=None)" \
+  "stream 1 MiB deflate 4+shuffle vs h5py, same filters" \
   "connector read 8 MiB vs native" \
   "connector H5Lexists per call vs native" \
   "Reference::parse, mixed references" \

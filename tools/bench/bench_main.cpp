@@ -4,7 +4,7 @@
 // records a run and says how to read it.
 //
 //   bench [--size-mib M] [--reps N] [--stream-sizes A,B,C] [--block-mib B]
-//         [--stream-reps N] [--calls N] [--cycles N] [--python PATH]
+//         [--deflate-mib D] [--stream-reps N] [--calls N] [--cycles N] [--python PATH]
 //         [--only write,stream,connector,references,serve]
 //
 // Progress goes to stderr; the machine, the settings and the table to stdout.
@@ -31,13 +31,14 @@ using namespace h5archive::bench;
 
 constexpr const char* kUsage =
     "usage: bench [--size-mib M] [--reps N] [--stream-sizes A,B,C] [--block-mib B]\n"
-    "             [--stream-reps N] [--calls N] [--cycles N] [--python PATH]\n"
+    "             [--deflate-mib D] [--stream-reps N] [--calls N] [--cycles N] [--python PATH]\n"
     "             [--only write,stream,connector,references,serve]\n"
     "  --size-mib M      quantity written and read (default 1024); streaming sizes\n"
-    "                    default to M, 2M and 4M\n"
+    "                    default to M and 4M\n"
     "  --reps N          rounds per comparison (default 5)\n"
     "  --stream-sizes    streaming sizes in MiB, comma-separated\n"
     "  --block-mib B     streaming block (default 16)\n"
+    "  --deflate-mib D   streamed with deflate+shuffle, ours and h5py's (default M/16)\n"
     "  --stream-reps N   streaming rounds per size (default 3)\n"
     "  --calls N         calls per per-call measurement of the connector (default 20000)\n"
     "  --cycles N        open/close cycles per side (default 10000)\n"
@@ -50,6 +51,7 @@ struct Options {
   int reps = 5;
   std::optional<std::vector<std::uint64_t>> stream_sizes;
   std::uint64_t block_mib = 16;
+  std::optional<std::uint64_t> deflate_mib;
   int stream_reps = 3;
   long calls = 20000;
   long cycles = 10000;
@@ -99,6 +101,8 @@ bool parse(int argc, char** argv, Options& o) {
       o.reps = static_cast<int>(v);
     } else if (arg == "--block-mib") {
       o.block_mib = static_cast<std::uint64_t>(v);
+    } else if (arg == "--deflate-mib") {
+      o.deflate_mib = static_cast<std::uint64_t>(v);
     } else if (arg == "--stream-reps") {
       o.stream_reps = static_cast<int>(v);
     } else if (arg == "--calls") {
@@ -130,27 +134,31 @@ std::string self_path(const char* argv0) {
 
 int run(const Options& o, const std::string& self, const std::string& command) {
   const TempFolder folder;
-  const auto sizes = o.stream_sizes.value_or(
-      std::vector<std::uint64_t>{o.size_mib, 2 * o.size_mib, 4 * o.size_mib});
+  const auto sizes =
+      o.stream_sizes.value_or(std::vector<std::uint64_t>{o.size_mib, 4 * o.size_mib});
+  const std::string python = o.python.empty() ? default_python() : o.python;
   fmt::print("h5archive bench: {}\n", command);
   fmt::print("{}", machine_description("  "));
   fmt::print("  files    {} (removed at the end)\n\n", folder.path().parent_path().string());
   std::fflush(stdout);
 
   std::vector<Row> rows;
-  std::optional<double> posix_rate;
   if (o.parts.contains("write")) {
-    const WriteResults w = run_write_bench(
-        {o.size_mib, o.reps, o.python.empty() ? default_python() : o.python, H5ARCHIVE_BENCH_H5PY},
-        folder.path());
-    posix_rate = w.posix;
+    const WriteResults w =
+        run_write_bench({o.size_mib, o.reps, python, H5ARCHIVE_BENCH_H5PY}, folder.path());
     if (!w.h5py_versions.empty()) fmt::print("  h5py side: {}\n", w.h5py_versions);
     const auto more = write_rows(w);
     rows.insert(rows.end(), more.begin(), more.end());
   }
   if (o.parts.contains("stream")) {
-    const auto more = stream_rows(
-        run_stream_bench({sizes, o.block_mib, o.stream_reps, self}, folder.path()), posix_rate);
+    StreamOptions so{sizes,
+                     o.block_mib,
+                     o.deflate_mib.value_or(std::max<std::uint64_t>(o.size_mib / 16, 1)),
+                     o.stream_reps,
+                     self,
+                     python,
+                     H5ARCHIVE_BENCH_H5PY_STREAM};
+    const auto more = stream_rows(run_stream_bench(so, folder.path()));
     rows.insert(rows.end(), more.begin(), more.end());
   }
   if (o.parts.contains("connector")) {
@@ -172,7 +180,7 @@ int run(const Options& o, const std::string& self, const std::string& command) {
     fs::create_directories(sub);
     ServeOptions so;
     so.h5archive = (fs::path(self).parent_path() / "h5archive").string();
-    so.python = o.python.empty() ? default_python() : o.python;
+    so.python = python;
     so.h5grove_app = H5ARCHIVE_BENCH_H5GROVE_APP;
     so.reps = o.reps < 3 ? o.reps : 3;
     const auto more = serve_rows(run_serve_bench(so, sub));
@@ -190,10 +198,10 @@ int run(const Options& o, const std::string& self, const std::string& command) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 5 && std::string(argv[1]) == "--stream-child") {
+  if (argc == 7 && std::string(argv[1]) == "--stream-child") {
     if (H5open() < 0) return 1;
-    return stream_child(std::strtoull(argv[2], nullptr, 10), std::strtoull(argv[3], nullptr, 10),
-                        argv[4]);
+    return stream_child(argv[2], std::strtoull(argv[3], nullptr, 10),
+                        std::strtoull(argv[4], nullptr, 10), argv[5], argv[6]);
   }
   Options o;
   if (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {

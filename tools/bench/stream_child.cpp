@@ -1,10 +1,17 @@
-// The child side of the streaming benchmark (bench --stream-child MIB BLOCK
-// FOLDER): one QuantityWriter, one block buffer, nothing else, so that the
-// process's peak resident memory is what streaming costs.
+// The child side of the streaming benchmark (bench --stream-child SIDE MIB
+// BLOCK_MIB BLOCK_FILE FOLDER): one writer, one block buffer, nothing else,
+// so that the process's peak resident memory is what streaming costs.
+#include <fcntl.h>
 #include <fmt/core.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <exception>
+#include <fstream>
+#include <stdexcept>
 
+#include "h5archive/array.hpp"
 #include "stream_bench.hpp"
 #if H5ARCHIVE_BENCH_HAS_QUANTITY_WRITER
 #include "h5archive/quantity_writer.hpp"
@@ -12,42 +19,86 @@
 
 namespace h5archive::bench {
 
-#if H5ARCHIVE_BENCH_HAS_QUANTITY_WRITER
+namespace {
 
-int stream_child(std::uint64_t mib, std::uint64_t block_mib, const fs::path& folder) {
-  try {
-    const std::uint64_t rows = mib * kRowsPerMiB;
-    const std::uint64_t block_rows = block_mib * kRowsPerMiB;
-    // Filled once, before timing: the figure is the writer's (HDF5 writes and
-    // the statistics it gathers), not the producer's.
-    Array block = Array::zeros(DType::float64, {block_rows, kColumns});
-    auto values = block.values<double>();
-    for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<double>(i) * 0.5;
-    const double seconds = seconds_of([&] {
-      QuantityWriter writer(folder / "stream.h5", "/data/value", DType::float64,
-                            Extent::unlimited({kColumns}));
-      for (std::uint64_t done = 0; done < rows; done += block_rows) {
-        if (rows - done < block_rows) {
-          block = Array::zeros(DType::float64, {rows - done, kColumns});  // a last, short block
-        }
-        writer.append(block);
+// The driver's block, read before timing: the figure is the writer's (its
+// writes and the statistics it gathers), not the producer's.
+Array read_block(const fs::path& block_file, std::uint64_t block_mib) {
+  Array block = Array::zeros(DType::float64, {block_mib * kRowsPerMiB, kColumns});
+  std::ifstream in(block_file, std::ios::binary);
+  in.read(reinterpret_cast<char*>(block.bytes().data()),
+          static_cast<std::streamsize>(block.bytes().size()));
+  if (!in) throw std::runtime_error("cannot read the block from " + block_file.string());
+  return block;
+}
+
+// The same bytes with write(2), one call per block: the file system's limit.
+void write_posix(const fs::path& file, const Array& block, std::uint64_t rows) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("open " + file.string() + ": " + strerror(errno));
+  const std::uint64_t row_bytes = kColumns * sizeof(double);
+  const std::uint64_t block_rows = block.shape()[0];
+  for (std::uint64_t done = 0; done < rows; done += block_rows) {
+    const auto* p = reinterpret_cast<const char*>(block.bytes().data());
+    std::size_t left = std::min(block_rows, rows - done) * row_bytes;
+    while (left > 0) {
+      const ssize_t n = ::write(fd, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ::close(fd);
+        throw std::runtime_error("write " + file.string() + ": " + strerror(errno));
       }
-      writer.finish();
-    });
-    fmt::print("{:.6f} {}\n", seconds, peak_rss_kib());
-    return 0;
-  } catch (const std::exception& e) {
-    fmt::print("streaming {} MiB failed: {}\n", mib, e.what());
-    return 1;
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
   }
+  if (::close(fd) != 0) throw std::runtime_error("close " + file.string() + ": " + strerror(errno));
+}
+
+#if H5ARCHIVE_BENCH_HAS_QUANTITY_WRITER
+void write_quantity(const fs::path& file, const Array& block, std::uint64_t rows, bool deflate) {
+  WriterOptions options;
+  options.chunks = Shape{kRowsPerMiB, kColumns};  // 1 MiB, as h5py's side
+  if (deflate) options.compression = Compression::deflate(kStreamDeflateLevel, true);
+  QuantityWriter writer(file, "/data/value", DType::float64, Extent::unlimited({kColumns}),
+                        options);
+  const std::uint64_t block_rows = block.shape()[0];
+  for (std::uint64_t done = 0; done < rows; done += block_rows) {
+    const std::uint64_t n = std::min(block_rows, rows - done);  // a last block may be short
+    writer.append(block.bytes().data(), Shape{n, kColumns}, DType::float64);
+  }
+  writer.finish();
 }
 #else
 // Until the library has QuantityWriter's implementation (CMake checks for
 // archive/src/quantity_writer.cpp), the table says why it has no streaming rows.
-int stream_child(std::uint64_t, std::uint64_t, const fs::path&) {
-  fmt::print("QuantityWriter is not in this build of libh5archive\n");
-  return 3;
+void write_quantity(const fs::path&, const Array&, std::uint64_t, bool) {
+  throw std::runtime_error("QuantityWriter is not in this build of libh5archive");
 }
 #endif
+
+}  // namespace
+
+int stream_child(const std::string& side, std::uint64_t mib, std::uint64_t block_mib,
+                 const fs::path& block_file, const fs::path& folder) {
+  try {
+    if (side != "h5archive" && side != "deflate" && side != "write")
+      throw std::runtime_error("unknown streaming side " + side);
+    const Array block = read_block(block_file, block_mib);
+    const std::uint64_t rows = mib * kRowsPerMiB;
+    const fs::path file = folder / (side == "write" ? "stream.bin" : "stream.h5");
+    const double seconds = seconds_of([&] {
+      if (side == "write")
+        write_posix(file, block, rows);
+      else
+        write_quantity(file, block, rows, side == "deflate");
+    });
+    fmt::print("{:.6f} {} {}\n", seconds, peak_rss_kib(), fs::file_size(file));
+    return 0;
+  } catch (const std::exception& e) {
+    fmt::print("streaming {} MiB ({}) failed: {}\n", mib, side, e.what());
+    return 1;
+  }
+}
 
 }  // namespace h5archive::bench

@@ -65,7 +65,8 @@ struct WriterOptions {
 /// statistics are removed before the first write.
 ///
 /// Memory: nothing but the block being written (and its cast, if its dtype
-/// differs from the stored one) and HDF5's chunk cache is held.
+/// differs from the stored one) and HDF5's chunk cache is held; with deflate,
+/// whole chunks are compressed on up to 4 threads, two chunk buffers each.
 class QuantityWriter {
  public:
   /// Opens or creates the dataset at `dataset_path` in `file` (created if
