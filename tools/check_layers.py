@@ -23,21 +23,24 @@ LAYERS = [
     ("base", ["errors.hpp", "printable", "beneath", "temp_files", "atomic_file"]),
     # Values the HDF5 layer reads into and writes from (the brief's quantity
     # concepts dtype and array live here because every read returns an Array).
-    ("values", ["dtype", "array", "checked_size", "units", "npy", "npy_format"]),
+    ("values", ["dtype", "array", "checked_size", "units", "npy", "npy_format",
+                "npy_strings"]),
     ("reference", ["reference"]),
     ("location", ["location"]),
     # RAII handles and checked calls of HDF5's C API: the staging driver is an
     # HDF5 file driver and registers itself with them.
     ("hdf5 handle", ["hdf5_handle", "hdf5", "errors.cpp"]),
-    ("staging", ["staging_config", "staging_area", "staging_driver", "staged_open"]),
+    ("staging", ["staging_config", "staging_area", "staging_driver", "staged_open",
+                 "unsafe_storage"]),
     ("hdf5 layer", ["dataset_io", "dataset_io_detail", "dataset_io_internal", "dataset_read",
                     "hdf5_file", "hdf5_paths", "hdf5_types", "staged_write", "layout",
-                    "require_dataset", "selection", "slice_read", "resolve_read"]),
+                    "require_dataset", "selection", "slice_read", "resolve_read",
+                    "selection_stream"]),
     ("quantities", ["statistics", "quantity_metadata", "quantity_writer",
-                    "quantity_writer_state"]),
+                    "quantity_writer_state", "chunk_encoder", "file_tree"]),
     ("sections", ["schema", "archive_state", "section", "section_read", "hdf5_quantity"]),
     ("entry archive", ["entry_archive", "archive_json"]),
-    ("entry files", ["entry_files", "h5archive"]),
+    ("entry files", ["entry_files", "npy_quantity", "h5archive"]),
 ]
 
 # Known reaches up, each with the reason it is still there. Keep this empty.
