@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <stdexcept>
@@ -121,6 +123,21 @@ std::string machine_description(const std::string& prefix) {
   out += fmt::format("{}load     {} (1-minute average at start; the machine is shared)\n", prefix,
                      load);
   return out;
+}
+
+void write_fully(int fd, const void* data, std::size_t size, const fs::path& file) {
+  const auto* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(fd, p, std::min<std::size_t>(size, std::size_t{1} << 30));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = errno;
+      ::close(fd);
+      throw std::runtime_error("write " + file.string() + ": " + std::strerror(err));
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
 }
 
 }  // namespace h5archive::bench

@@ -49,6 +49,11 @@ class TempFolder {
 /// Closes an HDF5 id on scope exit so a failed measurement leaks nothing.
 using hdf5::Handle;
 
+/// Writes `size` bytes at `data` to `fd` with write(2), at most 1 GiB per
+/// call, retrying short writes; on failure closes `fd` and throws naming
+/// `file`. The plain-write baselines all go through here.
+void write_fully(int fd, const void* data, std::size_t size, const fs::path& file);
+
 /// Writes back every dirty page of the file system holding `folder`
 /// (syncfs), untimed, before a write measurement: each then starts from a
 /// clean page cache instead of paying, at random, for the writeback of the

@@ -39,18 +39,8 @@ void write_posix(const fs::path& file, const Array& block, std::uint64_t rows) {
   const std::uint64_t row_bytes = kColumns * sizeof(double);
   const std::uint64_t block_rows = block.shape()[0];
   for (std::uint64_t done = 0; done < rows; done += block_rows) {
-    const auto* p = reinterpret_cast<const char*>(block.bytes().data());
-    std::size_t left = std::min(block_rows, rows - done) * row_bytes;
-    while (left > 0) {
-      const ssize_t n = ::write(fd, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        ::close(fd);
-        throw std::runtime_error("write " + file.string() + ": " + strerror(errno));
-      }
-      p += n;
-      left -= static_cast<std::size_t>(n);
-    }
+    const std::size_t bytes = std::min(block_rows, rows - done) * row_bytes;
+    write_fully(fd, block.bytes().data(), bytes, file);
   }
   if (::close(fd) != 0) throw std::runtime_error("close " + file.string() + ": " + strerror(errno));
 }

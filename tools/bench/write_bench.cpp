@@ -39,18 +39,7 @@ void write_native(const fs::path& file, const Array& a) {
 void write_posix(const fs::path& file, const Array& a) {
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("open " + file.string() + ": " + strerror(errno));
-  const auto* p = reinterpret_cast<const char*>(a.bytes().data());
-  std::size_t left = a.bytes().size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, p, std::min<std::size_t>(left, std::size_t{1} << 30));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      throw std::runtime_error("write " + file.string() + ": " + strerror(errno));
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
+  write_fully(fd, a.bytes().data(), a.bytes().size(), file);
   if (::close(fd) != 0) throw std::runtime_error("close " + file.string() + ": " + strerror(errno));
 }
 
