@@ -31,7 +31,8 @@ as_root() {
 PACKAGES=(cmake ninja-build g++ pkg-config zlib1g-dev nlohmann-json3-dev libfmt-dev
           libgtest-dev libgmock-dev libcli11-dev dpkg-dev python3-venv clang-format make
           strace valgrind clang libclang-rt-14-dev libcpp-httplib-dev chromium
-          linux-perf)  # perf: where streaming time goes (docs/benchmarks.md)
+          linux-perf   # perf: where streaming time goes (docs/benchmarks.md)
+          python3-dev)  # Python.h: the bindings of the wheel (python/src/)
 # `h5archive serve`'s H5Web page is bundled from npm (web/): Node.js and npm
 # come from Debian unless some other install already provides them.
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)

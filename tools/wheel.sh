@@ -9,13 +9,14 @@
 #   H5ARCHIVE_WHEEL_TESTS=ON   also configure the connector's unit tests in the
 #                              wheel's CMake build folder (tests/wheel/run.sh)
 #
-# The build venv ($CACHE/venv-wheel-h5py-<version>) holds PyPI's h5py, numpy
-# and scikit-build-core; the headers are the bootstrap's (HDF5 2.x: Debian
+# The build venv ($CACHE/venv-wheel-h5py-<version>) holds PyPI's h5py, numpy,
+# scikit-build-core and nanobind; the headers are the bootstrap's (HDF5 2.x: Debian
 # sid's, 1.14: the 1.14.5 build). CMake's build folder stays in WORK/cmake,
 # so a second run only recompiles what changed.
 set -euo pipefail
 H5PY_VERSION=${H5ARCHIVE_WHEEL_H5PY:-3.16.0}
 SKBUILD_VERSION=1.1.2
+NANOBIND_VERSION=3.1.0  # the bindings (python/src/): a build requirement
 CACHE=${H5ARCHIVE_CACHE:-$HOME/.cache/h5archive}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mkdir -p "${1:-$HERE/build/wheel}" && cd "${1:-$HERE/build/wheel}" && pwd)
@@ -42,6 +43,13 @@ if ! venv_ok; then
   "$VENV/bin/pip" install --quiet --only-binary h5py "h5py==$H5PY_VERSION" numpy \
     "scikit-build-core==$SKBUILD_VERSION" || die "pip install into $VENV failed"
   venv_ok || die "$VENV does not hold h5py $H5PY_VERSION"
+fi
+# Added to the venv when missing, so that venvs made before the bindings keep
+# their h5py (and the build folder its compiled objects).
+if ! "$VENV/bin/python" -c "import nanobind, sys
+sys.exit(nanobind.__version__ != '$NANOBIND_VERSION')" 2>/dev/null; then
+  say "build venv $VENV: nanobind $NANOBIND_VERSION from PyPI"
+  "$VENV/bin/pip" install --quiet "nanobind==$NANOBIND_VERSION" || die "pip install nanobind failed"
 fi
 
 hdf5=$("$VENV/bin/python" -c "import h5py; print(h5py.version.hdf5_version)")

@@ -20,7 +20,8 @@ import h5py
 
 from . import _build_info
 
-__all__ = ["File", "env", "info_string", "PLUGIN_DIR", "CONNECTOR_NAME"]
+__all__ = ["File", "env", "info_string", "PLUGIN_DIR", "CONNECTOR_NAME", "StagingArea",
+           "StagingConfig", "QuantityDef", "SectionDef", "EntryArchive", "Section"]
 
 #: The folder to put on HDF5_PLUGIN_PATH: it holds only libh5archive_vol.so.
 PLUGIN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins")
@@ -44,6 +45,16 @@ def _check_h5py():
 
 _check_h5py()
 
+# The library's bindings: loaded after h5py, so that libh5archive resolves
+# h5py's libhdf5 (by soname) to the one already in the process.
+from . import _core  # noqa: E402
+from ._core import QuantityDef, SectionDef, StagingArea, StagingConfig  # noqa: E402
+from ._entry import EntryArchive, Section, SubSectionList  # noqa: E402
+from ._errors import *  # noqa: E402,F401,F403
+from ._errors import __all__ as _error_names  # noqa: E402
+
+__all__ += _error_names
+
 
 def info_string(root=None, upload=None):
     """The connector's info string: ``root=DIR`` (absolute) and ``;upload=ID`` if given.
@@ -51,26 +62,8 @@ def info_string(root=None, upload=None):
     ``root`` defaults to $H5ARCHIVE_ROOT, else .volumes/fs/staging.
     """
     root = os.path.abspath(os.fspath(root or os.environ.get("H5ARCHIVE_ROOT") or DEFAULT_ROOT))
-    info = "root=" + _info_value(root)
-    if upload:
-        info += ";upload=" + _info_value(upload)
-    return info
-
-
-def _info_value(value):
-    # The library's StagingConfig rule (archive/src/staging_config.cpp), until
-    # the Python bindings call it: braces for ';', braces or outer blanks, and
-    # inside them a backslash before every brace and backslash unless the
-    # braces balance, so that every root reads back as written.
-    if value and not any(c in value for c in ";{}") and value.strip() == value:
-        return value
-    depth, balanced = 0, "\\" not in value
-    for c in value:
-        depth += {"{": 1, "}": -1}.get(c, 0)
-        balanced = balanced and depth >= 0
-    if not (balanced and depth == 0):
-        value = "".join("\\" + c if c in "\\{}" else c for c in value)
-    return "{" + value + "}"
+    # The library's StagingConfig quotes each value so that it reads back as written.
+    return str(_core.StagingConfig(root=root, upload=upload or None))
 
 
 def env(root=None, upload=None):

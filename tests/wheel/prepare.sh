@@ -3,10 +3,11 @@
 # wheel (tools/wheel.sh, incremental) into WORK, the connector's unit tests
 # and the linked example in the wheel's CMake folder (WORK/cmake, against
 # h5py's libhdf5), and a fresh venv WORK/venv holding only PyPI's h5py and
-# numpy (pulled by the wheel's pin) plus the wheel.
+# numpy (pulled by the wheel's pin) plus the wheel; pytest in WORK/pytest.
 #
 #   H5ARCHIVE_WHEEL_H5PY=<version> tests/wheel/prepare.sh WORK
 set -euo pipefail
+PYTEST_VERSION=9.2.0  # runs tests/wheel/*_pytest.py (the bindings)
 WORK=$1
 HERE=$(cd "$(dirname "$0")/../.." && pwd)
 H5ARCHIVE_WHEEL_TESTS=ON "$HERE/tools/wheel.sh" "$WORK"
@@ -17,4 +18,8 @@ rm -rf "$WORK/venv"
 python3 -m venv "$WORK/venv"
 "$WORK/venv/bin/pip" install --quiet --upgrade pip >/dev/null
 "$WORK/venv/bin/pip" install --quiet --only-binary :all: "$WORK"/dist/h5archive-*.whl
+# pytest beside the venv, not in it: the venv stays what a user has
+# (wheel_test.py checks that), *_pytest.py suites get it on PYTHONPATH.
+rm -rf "$WORK/pytest"
+"$WORK/venv/bin/pip" install --quiet --target "$WORK/pytest" "pytest==$PYTEST_VERSION"
 "$WORK/venv/bin/python" -m h5archive version

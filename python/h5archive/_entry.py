@@ -1,0 +1,114 @@
+"""Attribute access over the bindings (h5archive._core): ``entry.data.value = a``.
+
+A :class:`Section` forwards names to its definition's quantities and
+sub-sections; everything else is the library's (python/src/archive.cpp).
+"""
+from . import _core
+
+__all__ = ["EntryArchive", "Section", "SubSectionList"]
+
+
+class Section:
+    """A section of an entry archive. Quantities read and write as attributes:
+    an HDF5 quantity reads as its reference string, ``read(name)`` gives the
+    data as a numpy array. Sub-sections are attributes too (repeating ones a
+    :class:`SubSectionList`)."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core):
+        object.__setattr__(self, "_core", core)
+
+    def __getattr__(self, name):
+        core = object.__getattribute__(self, "_core")
+        kind = core.member_kind(name)
+        if kind == "quantity":
+            return core.get(name)
+        if kind == "sub_section":
+            return Section(core.sub_section(name))
+        if kind == "repeating":
+            return SubSectionList(core, name)
+        raise AttributeError(f"section {core.definition_name} ({core.path}) has no quantity or "
+                             f"sub-section {name!r}")
+
+    def __setattr__(self, name, value):
+        self._core.set(name, value)
+
+    def __delattr__(self, name):
+        self._core.unset(name)
+
+    def read(self, name):
+        """The data of quantity ``name`` as a numpy array (HDF5 quantities: from the file)."""
+        return self._core.read(name)
+
+    @property
+    def m_path(self):
+        """NOMAD's path of this section: '/data', '/data/runs/0'."""
+        return self._core.path
+
+    def __repr__(self):
+        return f"<h5archive.Section {self._core.definition_name} at {self._core.path}>"
+
+
+class SubSectionList:
+    """The sections of a repeating sub-section: ``len``, index, ``append()``."""
+
+    __slots__ = ("_parent", "_name")
+
+    def __init__(self, parent, name):
+        self._parent, self._name = parent, name
+
+    def __len__(self):
+        return self._parent.count(self._name)
+
+    def __getitem__(self, index):
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(f"sub-section {self._name} has {n} sections")
+        return Section(self._parent.at(self._name, index))
+
+    def append(self):
+        """Adds a new, empty section and returns it."""
+        return Section(self._parent.add(self._name))
+
+
+class EntryArchive:
+    """An entry archive of a staging area, whose ``data`` section follows
+    ``definition`` (a :class:`h5archive.SectionDef`)."""
+
+    __slots__ = ("_core",)
+
+    def __init__(self, definition, area, upload_id, entry_id, mainfile=None, *, _core=None):
+        self._core = _core or _core_module.EntryArchive(definition, area, upload_id, entry_id,
+                                                        mainfile)
+
+    @classmethod
+    def load(cls, area, definition, upload_id, entry_id):
+        """Reads ``archive/<entry_id>.json`` of the upload."""
+        core = _core_module.EntryArchive.load(area, definition, upload_id, entry_id)
+        return cls(None, None, None, None, _core=core)
+
+    def save(self):
+        """Writes ``archive/<entry_id>.json`` (HDF5 quantities as reference strings)."""
+        self._core.save()
+
+    @property
+    def data(self):
+        return Section(self._core.data)
+
+    def read(self, path):
+        """The data at an archive path ('data/value') as a numpy array."""
+        return self._core.read(path)
+
+    def to_json(self):
+        """The archive's JSON text."""
+        return self._core.to_json()
+
+    upload_id = property(lambda self: self._core.upload_id)
+    entry_id = property(lambda self: self._core.entry_id)
+    hdf5_file = property(lambda self: self._core.hdf5_file, doc="archive/<entry>.h5's path")
+
+
+_core_module = _core

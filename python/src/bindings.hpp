@@ -1,0 +1,13 @@
+// The parts of the extension module h5archive._core (python/src/module.cpp).
+#pragma once
+
+#include <nanobind/nanobind.h>
+
+namespace h5archive::python {
+
+void bind_errors(nanobind::module_& m);
+void bind_config(nanobind::module_& m);
+void bind_schema(nanobind::module_& m);
+void bind_archive(nanobind::module_& m);
+
+}  // namespace h5archive::python

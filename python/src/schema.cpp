@@ -1,0 +1,153 @@
+// Schemas: QuantityDef and SectionDef with their builder calls. Builders
+// change the object and return it, so calls chain as in C++.
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/string_view.h>
+#include <nanobind/stl/vector.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bindings.hpp"
+#include "h5archive/errors.hpp"
+#include "h5archive/schema.hpp"
+
+namespace nb = nanobind;
+
+namespace h5archive::python {
+namespace {
+
+// NOMAD's shape entries: an int or '*' (any size).
+std::vector<std::int64_t> shape_of(const nb::sequence& dims) {
+  std::vector<std::int64_t> out;
+  for (nb::handle d : dims) {
+    if (nb::isinstance<nb::str>(d)) {
+      if (nb::cast<std::string>(d) != "*")
+        throw ValueError("Invalid shape entry '" + nb::cast<std::string>(d) + "' (an int or '*')");
+      out.push_back(any_size);
+    } else {
+      out.push_back(nb::cast<std::int64_t>(d));
+    }
+  }
+  return out;
+}
+
+nb::list shape_list(const QuantityDef& q) {
+  nb::list out;
+  for (std::int64_t d : q.shape()) {
+    if (d == any_size)
+      out.append("*");
+    else
+      out.append(d);
+  }
+  return out;
+}
+
+const char* kind_name(QuantityKind kind) {
+  switch (kind) {
+    case QuantityKind::numeric:
+      return "number";
+    case QuantityKind::string:
+      return "text";
+    case QuantityKind::boolean:
+      return "boolean";
+    case QuantityKind::hdf5_reference:
+      return "hdf5_reference";
+  }
+  return "?";
+}
+
+void bind_quantity_def(nb::module_& m) {
+  nb::class_<QuantityDef>(m, "QuantityDef", "A quantity definition (NOMAD's Quantity).")
+      .def_static(
+          "number",
+          [](std::string name, std::string_view dtype) {
+            return QuantityDef::number(std::move(name), dtype_from_name(dtype));
+          },
+          nb::arg("name"), nb::arg("dtype") = "float64")
+      .def_static("text", &QuantityDef::text, nb::arg("name"))
+      .def_static("boolean", &QuantityDef::boolean, nb::arg("name"))
+      .def_static("hdf5_reference", &QuantityDef::hdf5_reference, nb::arg("name"),
+                  "type: HDF5Reference: a reference string, or an array written to the "
+                  "entry's HDF5 file.")
+      .def(
+          "unit",
+          [](nb::handle self, std::string_view unit) {
+            nb::cast<QuantityDef&>(self).unit(unit);
+            return nb::borrow(self);
+          },
+          nb::arg("unit"))
+      .def(
+          "shape",
+          [](nb::handle self, nb::sequence dims) {
+            nb::cast<QuantityDef&>(self).shape(shape_of(dims));
+            return nb::borrow(self);
+          },
+          nb::arg("dims"), "Dimensions: ints, '*' for any size.")
+      .def(
+          "description",
+          [](nb::handle self, std::string text) {
+            nb::cast<QuantityDef&>(self).description(std::move(text));
+            return nb::borrow(self);
+          },
+          nb::arg("text"))
+      .def(
+          "serialize_to_hdf5",
+          [](nb::handle self) {
+            nb::cast<QuantityDef&>(self).serialize_to_hdf5();
+            return nb::borrow(self);
+          },
+          "The value stays in memory and is written to the HDF5 file at save.")
+      .def_prop_ro("name", &QuantityDef::name)
+      .def_prop_ro("kind", [](const QuantityDef& q) { return kind_name(q.kind()); })
+      .def_prop_ro("dtype", [](const QuantityDef& q) { return dtype_name(q.dtype()); })
+      .def_prop_ro("unit_str",
+                   [](const QuantityDef& q) { return q.unit() ? q.unit()->str() : std::string(); })
+      .def_prop_ro("shape_dims", &shape_list)
+      .def_prop_ro("description_text", [](const QuantityDef& q) { return q.description(); })
+      .def_prop_ro("serialized_to_hdf5", &QuantityDef::serialized_to_hdf5);
+}
+
+void bind_section_def(nb::module_& m) {
+  nb::class_<SectionDef>(m, "SectionDef", "A section definition (NOMAD's ArchiveSection).")
+      .def(nb::init<std::string>(), nb::arg("name"))
+      .def(
+          "quantity",
+          [](nb::handle self, const QuantityDef& q) {
+            nb::cast<SectionDef&>(self).quantity(q);
+            return nb::borrow(self);
+          },
+          nb::arg("quantity"), "Adds a copy of `quantity`.")
+      .def(
+          "sub_section",
+          [](nb::handle self, std::string name, const SectionDef& def, bool repeats) {
+            nb::cast<SectionDef&>(self).sub_section(std::move(name), def.shared(), repeats);
+            return nb::borrow(self);
+          },
+          nb::arg("name"), nb::arg("section"), nb::arg("repeats") = false,
+          "Adds a sub-section holding a copy of `section` as it is now.")
+      .def(
+          "description",
+          [](nb::handle self, std::string text) {
+            nb::cast<SectionDef&>(self).description(std::move(text));
+            return nb::borrow(self);
+          },
+          nb::arg("text"))
+      .def_prop_ro("name", &SectionDef::name)
+      .def_prop_ro("quantities", &SectionDef::quantities)
+      .def_prop_ro("sub_section_names", [](const SectionDef& d) {
+        std::vector<std::string> names;
+        for (const SubSectionDef& s : d.sub_sections()) names.push_back(s.name);
+        return names;
+      });
+}
+
+}  // namespace
+
+void bind_schema(nb::module_& m) {
+  bind_quantity_def(m);
+  bind_section_def(m);
+}
+
+}  // namespace h5archive::python
