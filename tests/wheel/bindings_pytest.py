@@ -206,3 +206,24 @@ def test_info_string_quoting():
     assert h5archive.info_string("/data/staging") == "root=/data/staging"
     assert h5archive.info_string("/a;b", "up") == "root={/a;b};upload=up"
     assert h5archive.info_string("/x{y") == "root={/x\\{y}"
+
+
+def test_sub_sections_unset_and_strings(area):
+    run = h5archive.SectionDef("Run").quantity(h5archive.QuantityDef.hdf5_reference("signal"))
+    d = (h5archive.SectionDef("Top").quantity(h5archive.QuantityDef.hdf5_reference("names"))
+         .sub_section("single", run).sub_section("runs", run, repeats=True))
+    archive = h5archive.EntryArchive(d, area, "test_upload", "subs")
+    archive.data.single.signal = np.arange(3, dtype=np.int16)
+    assert archive.data.single.m_path == "/data/single"
+    assert archive.data.single.signal == "/uploads/test_upload/archive/subs#/data/single/signal"
+    first, second = archive.data.runs.append(), archive.data.runs.append()
+    second.signal = np.ones(2)
+    assert len(archive.data.runs) == 2 and archive.data.runs[-1].m_path == "/data/runs/1"
+    assert first.signal is None
+    np.testing.assert_array_equal(archive.read("data/runs/1/signal"), np.ones(2))
+    with h5py.File(area.raw_file_path("test_upload", "names.h5"), "w") as f:
+        f["/n"] = np.array(["alpha", "β"], dtype=h5py.string_dtype())
+    archive.data.names = "names.h5#/n"
+    assert archive.read("data/names").tolist() == ["alpha", "β"]
+    del archive.data.names
+    assert archive.data.names is None
