@@ -68,15 +68,16 @@ const BaseUnit kUnits[] = {
     {"deg", "degree", std::numbers::pi / 180.0, kNone, false},
     {"min", "minute", 60.0, kTime, false},
     {"h", "hour", 3600.0, kTime, false},
-    {"Ha", "hartree", 4.3597447222071e-18, kEnergy, false},
+    // pint's symbol (NOMAD's `units` attribute and pint.Unit read it); "Ha" is an alias.
+    {"E_h", "hartree", 4.3597447222071e-18, kEnergy, false},
 };
 
 // Extra spellings accepted on input and mapped to a table symbol.
 const std::map<std::string, std::string, std::less<>> kAliases = {
-    {"metre", "m"},    {"Å", "Å"},  // U+212B ANGSTROM SIGN
-    {"Angstrom", "Å"}, {"electronvolt", "eV"},
-    {"litre", "l"},    {"L", "l"},
-    {"hartree", "Ha"}, {"E_h", "Ha"},
+    {"metre", "m"},     {"Å", "Å"},  // U+212B ANGSTROM SIGN
+    {"Angstrom", "Å"},  {"electronvolt", "eV"},
+    {"litre", "l"},     {"L", "l"},
+    {"hartree", "E_h"}, {"Ha", "E_h"},
     {"hr", "h"},
 };
 

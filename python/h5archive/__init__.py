@@ -52,8 +52,12 @@ from ._core import QuantityDef, SectionDef, StagingArea, StagingConfig  # noqa: 
 from ._entry import EntryArchive, Section, SubSectionList  # noqa: E402
 from ._errors import *  # noqa: E402,F401,F403
 from ._errors import __all__ as _error_names  # noqa: E402
+from ._schema import SchemaError, schema_from_dict, schema_from_yaml  # noqa: E402
+from ._units import set_unit_registry, unit_registry  # noqa: E402
 
-__all__ += _error_names
+__all__ += _error_names + ["SchemaError", "schema_from_dict", "schema_from_yaml",
+                           "unit_registry", "set_unit_registry"]
+SectionDef.from_dict = staticmethod(schema_from_dict)
 
 
 def info_string(root=None, upload=None):

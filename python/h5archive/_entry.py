@@ -3,7 +3,9 @@
 A :class:`Section` forwards names to its definition's quantities and
 sub-sections; everything else is the library's (python/src/archive.cpp).
 """
-from . import _core
+import json
+
+from . import _core, _units
 
 __all__ = ["EntryArchive", "Section", "SubSectionList"]
 
@@ -23,7 +25,7 @@ class Section:
         core = object.__getattribute__(self, "_core")
         kind = core.member_kind(name)
         if kind == "quantity":
-            return core.get(name)
+            return _units.section_value(core, name, core.get(name))
         if kind == "sub_section":
             return Section(core.sub_section(name))
         if kind == "repeating":
@@ -32,14 +34,16 @@ class Section:
                              f"sub-section {name!r}")
 
     def __setattr__(self, name, value):
-        self._core.set(name, value)
+        _units.assign(self._core, name, value)
 
     def __delattr__(self, name):
         self._core.unset(name)
 
-    def read(self, name):
-        """The data of quantity ``name`` as a numpy array (HDF5 quantities: from the file)."""
-        return self._core.read(name)
+    def read(self, name, units=True):
+        """The data of quantity ``name`` as a numpy array (HDF5 quantities: from
+        the file); a pint Quantity in the definition's unit if it has one and pint
+        is installed, unless ``units`` is false."""
+        return _units.section_value(self._core, name, self._core.read(name), units)
 
     @property
     def m_path(self):
@@ -98,17 +102,45 @@ class EntryArchive:
     def data(self):
         return Section(self._core.data)
 
-    def read(self, path):
-        """The data at an archive path ('data/value') as a numpy array."""
-        return self._core.read(path)
+    def read(self, path, units=True):
+        """The data at an archive path ('data/value') as a numpy array; a pint
+        Quantity when the path names a quantity whose definition has a unit and
+        pint is installed, unless ``units`` is false."""
+        return _units.attach(self._core.read(path), _core_module.unit_at_path(self._core, path),
+                             path, units)
 
     def to_json(self):
         """The archive's JSON text."""
         return self._core.to_json()
 
+    def to_dict(self):
+        """The archive as NOMAD's ``m_to_dict()`` gives it: ``{"metadata": {...},
+        "data": {"m_def": ..., ...}}``, the library's JSON (:meth:`to_json`) as
+        Python objects. HDF5 quantities appear as reference strings; quantities
+        with the serialization annotation are written to the HDF5 file first."""
+        return json.loads(self.to_json())
+
+    @classmethod
+    def from_dict(cls, area, definition, d):
+        """An archive from a :meth:`to_dict` dict (NOMAD's ``m_from_dict``): the
+        ids come from ``d["metadata"]``, ``area`` (a :class:`StagingArea`, or
+        None) is the context. Reference strings are kept as they are; values
+        of serialization-annotated quantities are read back from HDF5.
+        InvalidValueError names the key the library refuses."""
+        text = json.dumps(d, allow_nan=False, default=_plain)
+        return cls(None, None, None, None, _core=_core_module.archive_from_json(text, definition,
+                                                                                area))
+
     upload_id = property(lambda self: self._core.upload_id)
     entry_id = property(lambda self: self._core.entry_id)
     hdf5_file = property(lambda self: self._core.hdf5_file, doc="archive/<entry>.h5's path")
+
+
+def _plain(value):
+    # numpy arrays and scalars in a hand-made dict: their lists and numbers.
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"from_dict: {type(value).__name__} {value!r} has no JSON form")
 
 
 _core_module = _core

@@ -9,5 +9,6 @@ void bind_errors(nanobind::module_& m);
 void bind_config(nanobind::module_& m);
 void bind_schema(nanobind::module_& m);
 void bind_archive(nanobind::module_& m);
+void bind_dicts_units(nanobind::module_& m);
 
 }  // namespace h5archive::python

@@ -8,6 +8,9 @@
 #   H5ARCHIVE_WHEEL_H5PY=<version> tests/wheel/prepare.sh WORK
 set -euo pipefail
 PYTEST_VERSION=9.2.0  # runs tests/wheel/*_pytest.py (the bindings)
+# The bindings' optional dependencies, so that schema_pytest.py runs their
+# paths (units as pint Quantities, YAML schemas); it also runs without them.
+PINT_VERSION=0.25.3 PYYAML_VERSION=6.0.3  # pint 0.26 needs Python 3.12
 WORK=$1
 HERE=$(cd "$(dirname "$0")/../.." && pwd)
 H5ARCHIVE_WHEEL_TESTS=ON "$HERE/tools/wheel.sh" "$WORK"
@@ -21,5 +24,6 @@ python3 -m venv "$WORK/venv"
 # pytest beside the venv, not in it: the venv stays what a user has
 # (wheel_test.py checks that), *_pytest.py suites get it on PYTHONPATH.
 rm -rf "$WORK/pytest"
-"$WORK/venv/bin/pip" install --quiet --target "$WORK/pytest" "pytest==$PYTEST_VERSION"
+"$WORK/venv/bin/pip" install --quiet --target "$WORK/pytest" "pytest==$PYTEST_VERSION" \
+  "pint==$PINT_VERSION" "PyYAML==$PYYAML_VERSION"
 "$WORK/venv/bin/python" -m h5archive version
