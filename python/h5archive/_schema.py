@@ -130,7 +130,7 @@ def _quantity_annotations(q, value, path):
             _check_keys(_mapping(annotation, where), {"long_name"}, where)
             if "long_name" in annotation:
                 long_name = _string(annotation["long_name"], _join(where, "long_name"))
-                _core.set_quantity_h5web(q, long_name)
+                q.h5web(long_name)
         elif key not in _UI_ANNOTATIONS:
             _fail(where, f"unknown annotation {key!r} (known: h5web, serialization, "
                   f"{', '.join(sorted(_UI_ANNOTATIONS))})")
@@ -172,7 +172,7 @@ def _section_annotations(definition, value, path):
             if axes is not None:  # one name or a list, as NOMAD takes both
                 args["axes"] = axes if isinstance(axes, str) else _string_list(
                     axes, _join(where, "axes"))
-            _library(where, lambda: _core.set_section_h5web(definition, **args))
+            _library(where, lambda: definition.h5web(**args))
         elif key not in _UI_ANNOTATIONS:
             _fail(where, f"unknown annotation {key!r} (known: h5web, "
                   f"{', '.join(sorted(_UI_ANNOTATIONS))})")

@@ -1,22 +1,18 @@
 // What the dict form and units of the Python side (h5archive/_schema.py,
 // _units.py, _entry.py) need from the library: archives from JSON text,
-// the unit a definition gives a quantity, values assigned with a unit, and
-// h5web annotations on definitions. Module-level functions of _core, so that
-// the class bindings (schema.cpp, archive.cpp) stay as they are.
+// the unit a definition gives a quantity, and values assigned with a unit.
+// Module-level functions of _core, so that the class bindings (archive.cpp)
+// stay as they are.
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/string_view.h>
-#include <nanobind/stl/variant.h>
-#include <nanobind/stl/vector.h>
 
 #include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
-#include <vector>
 
 #include "bindings.hpp"
 #include "h5archive/entry_archive.hpp"
@@ -87,45 +83,6 @@ void set_with_unit(Section& s, std::string_view name, nb::handle value, std::str
   s.set(name, std::move(v));
 }
 
-using Axes = std::variant<std::string, std::vector<std::string>>;
-
-H5WebAnnotation h5web_of(std::optional<std::string> signal, std::optional<Axes> axes,
-                         std::optional<std::vector<std::string>> auxiliary_signals,
-                         std::optional<std::string> long_name,
-                         std::optional<std::vector<std::string>> paths) {
-  H5WebAnnotation a;
-  a.signal = std::move(signal);
-  a.axes = std::move(axes);
-  a.auxiliary_signals = std::move(auxiliary_signals);
-  a.long_name = std::move(long_name);
-  if (paths) a.paths = std::move(*paths);
-  return a;
-}
-
-void bind_h5web(nb::module_& m) {
-  m.def(
-      "set_section_h5web",
-      [](SectionDef& def, std::optional<std::string> signal, std::optional<Axes> axes,
-         std::optional<std::vector<std::string>> aux, std::optional<std::string> long_name,
-         std::optional<std::vector<std::string>> paths) {
-        def.h5web(h5web_of(std::move(signal), std::move(axes), std::move(aux), std::move(long_name),
-                           std::move(paths)));
-      },
-      nb::arg("definition"), nb::arg("signal") = nb::none(), nb::arg("axes") = nb::none(),
-      nb::arg("auxiliary_signals") = nb::none(), nb::arg("long_name") = nb::none(),
-      nb::arg("paths") = nb::none(),
-      "NOMAD's H5WebAnnotation on a section definition: NXdata attributes on its group.");
-  m.def(
-      "set_quantity_h5web",
-      [](QuantityDef& q, std::string long_name) {
-        H5WebAnnotation a;
-        a.long_name = std::move(long_name);
-        q.h5web(std::move(a));
-      },
-      nb::arg("quantity"), nb::arg("long_name"),
-      "A quantity's h5web annotation (only long_name is used, as by NOMAD).");
-}
-
 }  // namespace
 
 void bind_dicts_units(nb::module_& m) {
@@ -141,7 +98,6 @@ void bind_dicts_units(nb::module_& m) {
   m.def("set_with_unit", &set_with_unit, nb::arg("section"), nb::arg("name"), nb::arg("value"),
         nb::arg("unit"),
         "Assigns an array given in `unit` (converted to the definition's unit, if it has one).");
-  bind_h5web(m);
 }
 
 }  // namespace h5archive::python

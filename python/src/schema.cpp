@@ -1,12 +1,16 @@
 // Schemas: QuantityDef and SectionDef with their builder calls. Builders
 // change the object and return it, so calls chain as in C++.
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/string_view.h>
+#include <nanobind/stl/variant.h>
 #include <nanobind/stl/vector.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "bindings.hpp"
@@ -58,6 +62,22 @@ const char* kind_name(QuantityKind kind) {
   return "?";
 }
 
+using Axes = std::variant<std::string, std::vector<std::string>>;
+
+// NOMAD's H5WebAnnotation(signal=..., axes=..., ...): the fields given.
+H5WebAnnotation h5web_of(std::optional<std::string> signal, std::optional<Axes> axes,
+                         std::optional<std::vector<std::string>> auxiliary_signals,
+                         std::optional<std::string> long_name,
+                         std::optional<std::vector<std::string>> paths) {
+  H5WebAnnotation a;
+  a.signal = std::move(signal);
+  a.axes = std::move(axes);
+  a.auxiliary_signals = std::move(auxiliary_signals);
+  a.long_name = std::move(long_name);
+  if (paths) a.paths = std::move(*paths);
+  return a;
+}
+
 void bind_quantity_def(nb::module_& m) {
   nb::class_<QuantityDef>(m, "QuantityDef", "A quantity definition (NOMAD's Quantity).")
       .def_static(
@@ -99,6 +119,17 @@ void bind_quantity_def(nb::module_& m) {
             return nb::borrow(self);
           },
           "The value stays in memory and is written to the HDF5 file at save.")
+      .def(
+          "h5web",
+          [](nb::handle self, std::string long_name) {
+            H5WebAnnotation a;
+            a.long_name = std::move(long_name);
+            nb::cast<QuantityDef&>(self).h5web(std::move(a));
+            return nb::borrow(self);
+          },
+          nb::arg("long_name"),
+          "NOMAD's h5web annotation of a quantity: only long_name is used (it replaces the "
+          "dataset's '<name> (<unit>)').")
       .def_prop_ro("name", &QuantityDef::name)
       .def_prop_ro("kind", [](const QuantityDef& q) { return kind_name(q.kind()); })
       .def_prop_ro("dtype", [](const QuantityDef& q) { return dtype_name(q.dtype()); })
@@ -134,6 +165,20 @@ void bind_section_def(nb::module_& m) {
             return nb::borrow(self);
           },
           nb::arg("text"))
+      .def(
+          "h5web",
+          [](nb::handle self, std::optional<std::string> signal, std::optional<Axes> axes,
+             std::optional<std::vector<std::string>> auxiliary_signals,
+             std::optional<std::string> long_name, std::optional<std::vector<std::string>> paths) {
+            nb::cast<SectionDef&>(self).h5web(h5web_of(std::move(signal), std::move(axes),
+                                                       std::move(auxiliary_signals),
+                                                       std::move(long_name), std::move(paths)));
+            return nb::borrow(self);
+          },
+          nb::arg("signal") = nb::none(), nb::arg("axes") = nb::none(),
+          nb::arg("auxiliary_signals") = nb::none(), nb::arg("long_name") = nb::none(),
+          nb::arg("paths") = nb::none(),
+          "NOMAD's H5WebAnnotation of a section: NXdata attributes on its HDF5 group.")
       .def_prop_ro("name", &SectionDef::name)
       .def_prop_ro("quantities", &SectionDef::quantities)
       .def_prop_ro("sub_section_names", [](const SectionDef& d) {

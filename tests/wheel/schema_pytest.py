@@ -294,3 +294,16 @@ def test_yaml_errors_are_the_dict_errors():
     with pytest.raises(h5archive.SchemaError) as e:
         h5archive.schema_from_yaml("name: S\nquantities:\n  value:\n    type: HDF5Ref\n")
     assert str(e.value) == "quantities.value.type: unknown type 'HDF5Ref'"
+
+
+def test_h5web_builder_calls_match_the_dict_form(area):
+    d = (h5archive.SectionDef("S").h5web(signal="v", axes="t", paths=["runs/0"])
+         .quantity(h5archive.QuantityDef.hdf5_reference("v").unit("m").h5web("my v")))
+    archive = h5archive.EntryArchive(d, area, "test_upload", "h5web")
+    archive.data.v = np.ones(2)
+    with h5py.File(archive.hdf5_file, "r") as f:
+        attrs = dict(f["/data"].attrs)
+        assert (attrs["NX_class"], attrs["signal"], attrs["axes"]) == ("NXdata", "v", "t")
+        assert list(attrs["paths"]) == ["runs/0"]
+        v = f["/data/v"].attrs
+        assert (v["units"], v["long_name"]) == ("m", "my v")
