@@ -215,7 +215,8 @@ def test_from_dict_takes_numpy_values_and_no_context():
 
 
 @pytest.mark.parametrize("d, message", [
-    ({"data": {"m_def": "LargeData", "nope": 1}}, "Unknown key 'nope' in section /data (LargeData)"),
+    ({"data": {"m_def": "LargeData", "nope": 1}},
+     "Unknown key 'nope' in section /data (LargeData)"),
     ({"data": {"m_def": "Other"}}, 'Section /data is a LargeData, but the JSON says m_def "Other"'),
     ({"data": {"value": 5}}, "/data/value: an HDF5 reference must be a string, got 5"),
     ({"data": {"n": "x"}}, '/data/n: expected a int32 number, got "x"'),
@@ -251,7 +252,8 @@ def q(**quantity):
      "quantities.v.shape[1]: invalid dimension 'n_atoms' (an int or '*')"),
     (q(type="int", shape=[True]), "quantities.v.shape[0]: invalid dimension True (an int or '*')"),
     (q(type="int", shape=3), "quantities.v.shape: expected a list of ints and '*', got 3"),
-    (q(type="int", shape=[0]), "quantities.v.shape: Invalid dimension 0 in the shape of quantity v"),
+    (q(type="int", shape=[0]),
+     "quantities.v.shape: Invalid dimension 0 in the shape of quantity v"),
     (q(type="HDF5Reference", shape=[3]),
      "quantities.v.shape: HDF5Reference quantity v must be scalar (shape [])"),
     (q(type="float", unit="xyz / s"), "quantities.v.unit: Unknown unit 'xyz' in 'xyz / s'"),
