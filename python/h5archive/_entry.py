@@ -13,8 +13,10 @@ __all__ = ["EntryArchive", "Section", "SubSectionList"]
 class Section:
     """A section of an entry archive. Quantities read and write as attributes:
     an HDF5 quantity reads as its reference string, ``read(name)`` gives the
-    data as a numpy array. Sub-sections are attributes too (repeating ones a
-    :class:`SubSectionList`)."""
+    data as a numpy array (a pint Quantity when the definition has a unit and
+    pint is installed, as do other quantities' values; h5archive/_units.py).
+    Assigned pint Quantities are converted to the definition's unit.
+    Sub-sections are attributes too (repeating ones a :class:`SubSectionList`)."""
 
     __slots__ = ("_core",)
 
