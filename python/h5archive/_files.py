@@ -33,8 +33,8 @@ def put(area, target, npy_file, *, chunks=None, compression=None, compression_op
     options = _writer_options(chunks, compression, compression_opts, shuffle, unit)
     if not block_mib > 0:
         raise ValueError(f"block_mib must be positive, not {block_mib!r}")
-    return _core.put(_area(area), target, os.fspath(npy_file), block_bytes=max(1, int(block_mib * (1 << 20))),
-                     **options)
+    block_bytes = max(1, int(block_mib * (1 << 20)))
+    return _core.put(_area(area), target, os.fspath(npy_file), block_bytes=block_bytes, **options)
 
 
 def get(area, reference, selection=None, *, upload=None, out=None):

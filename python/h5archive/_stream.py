@@ -128,4 +128,5 @@ class QuantityStream:
         return False
 
     def __repr__(self):
-        return f"<h5archive.QuantityStream {self._name} {self._dtype} rows={self.rows} {self._state}>"
+        return (f"<h5archive.QuantityStream {self._name} {self._dtype} rows={self.rows} "
+                f"{self._state}>")

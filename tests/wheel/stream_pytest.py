@@ -286,7 +286,11 @@ def test_dataset_handles_through_the_connector(area, archive):
     assert isinstance(ds, h5py.Dataset) and (ds.shape, ds.dtype) == ((2000, 300), np.float64)
     assert ds.file.filename == str(area.archive_hdf5_path(UPLOAD, "test_entry"))
     np.testing.assert_array_equal(ds[10:20, 5], BIG[10:20, 5])
+    with pytest.raises(h5archive.HDF5Error, match="file is already open for read-only"):
+        archive.data.value = BIG  # HDF5 opens a file once per process: close it first
     ds.file.close()
+    archive.data.value = BIG + 1
+    np.testing.assert_array_equal(archive.read("data/value", np.s_[3, 4]), BIG[3, 4] + 1)
     ext = archive.data.dataset("value_external")
     assert ext.file.filename == str(area.raw_file_path(UPLOAD, "external.h5"))
     np.testing.assert_array_equal(ext[1, 1:3], [5.0, 6.0])

@@ -112,8 +112,10 @@ def main():
     what = f"python stream {args.size_mib} MiB, {args.block_mib} MiB blocks"
     header = ("measurement", "h5archive", "baseline", "ratio", "goal", "met")
     print(f"\nh5archive bench, Python streaming: {args.python}")
-    probe = subprocess.run([args.python, "-c", "import h5archive"], capture_output=True, text=True) \
-        if os.path.exists(args.python) else None
+    probe = None
+    if os.path.exists(args.python):
+        probe = subprocess.run([args.python, "-c", "import h5archive"], capture_output=True,
+                               text=True)
     if probe is None or probe.returncode != 0:
         why = f"no {args.python}" if probe is None else f"{args.python} cannot import h5archive"
         print_table([header, (f"{what}: not measured ({why}): run `make test` (its wheel tests "
