@@ -30,9 +30,7 @@ namespace nb = nanobind;
 namespace h5archive::python {
 namespace {
 
-std::int64_t index_of(nb::handle value) {
-  nb::object index = nb::steal(PyNumber_Index(value.ptr()));
-  if (!index.is_valid()) throw nb::python_error();
+std::int64_t int64_of(nb::handle index) {
   const long long i = PyLong_AsLongLong(index.ptr());
   if (i == -1 && PyErr_Occurred()) throw nb::python_error();
   return i;
@@ -40,7 +38,9 @@ std::int64_t index_of(nb::handle value) {
 
 std::optional<std::int64_t> bound_of(nb::handle value) {
   if (value.is_none()) return std::nullopt;
-  return index_of(value);
+  nb::object index = nb::steal(PyNumber_Index(value.ptr()));
+  if (!index.is_valid()) throw nb::python_error();
+  return int64_of(index);
 }
 
 AxisSelection axis_of(nb::handle part) {
@@ -48,10 +48,15 @@ AxisSelection axis_of(nb::handle part) {
   if (PySlice_Check(part.ptr())) {
     nb::object step = part.attr("step");
     return Slice{bound_of(part.attr("start")), bound_of(part.attr("stop")),
-                 step.is_none() ? 1 : index_of(step)};
+                 step.is_none() ? 1 : *bound_of(step)};
   }
-  // numpy reads a bool as a mask, not as the index 0 or 1.
-  if (!PyBool_Check(part.ptr()) && PyIndex_Check(part.ptr())) return Index{index_of(part)};
+  // numpy reads a bool as a mask, not as the index 0 or 1; arrays have
+  // __index__ too, which refuses all but 0-d integer ones.
+  if (!PyBool_Check(part.ptr()) && PyIndex_Check(part.ptr())) {
+    nb::object index = nb::steal(PyNumber_Index(part.ptr()));
+    if (index.is_valid()) return Index{int64_of(index)};
+    PyErr_Clear();
+  }
   throw nb::type_error(
       ("Unsupported selection " + nb::cast<std::string>(nb::repr(part)) +
        ": integers, slices (start:stop:step, step >= 1) and ... only, as in np.s_[10:20, 5]")

@@ -254,8 +254,10 @@ def test_selection_errors_are_index_and_value_errors(area, big, key, message):
         assert message in str(e.value)
 
 
-@pytest.mark.parametrize("key", [[1, 2], True, None, 1.5, np.s_[np.newaxis, 0]],
-                         ids=["list", "bool", "none-in-tuple", "float", "newaxis"])
+@pytest.mark.parametrize("key", [[1, 2], True, None, 1.5, np.s_[np.newaxis, 0], np.array([1, 2]),
+                                 np.bool_(True)],
+                         ids=["list", "bool", "none-in-tuple", "float", "newaxis", "array",
+                              "numpy-bool"])
 def test_unsupported_keys_raise_type_error(big, key):
     if key is None:
         key = (0, None)
