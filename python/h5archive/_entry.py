@@ -69,7 +69,7 @@ class Section:
         ``compression_opts``: its level 0-9 (4); ``shuffle``: byte shuffle
         before deflate (default True with gzip). ``unit``: the ``units``
         attribute (must equal the definition's unit if it has one). The
-        dataset is opened when ``shape`` is given at once, else at the first
+        dataset is opened here when ``shape`` is given, else by the first
         block, and errors (not an HDF5Reference quantity, no context, an
         existing dataset of another shape) come from there. Memory: the block
         being written and HDF5's 4 MiB chunk cache."""
