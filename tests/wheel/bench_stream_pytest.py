@@ -32,3 +32,5 @@ def test_bench_python_stream_without_the_wheel_says_how_to_get_it(tmp_path):
                          capture_output=True, text=True).stdout
     assert f"not measured (no {missing}): run `make test`" in out
     assert "H5ARCHIVE_WHEEL_PYTHON=<venv>/bin/python make bench" in out
+    assert re.search(r"^python stream 4096 MiB, 16 MiB blocks: peak RSS above baseline +not "
+                     r"measured +- +- +<= 100 MiB +NO$", out, re.M), out

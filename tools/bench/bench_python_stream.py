@@ -118,10 +118,11 @@ def main():
                                text=True)
     if probe is None or probe.returncode != 0:
         why = f"no {args.python}" if probe is None else f"{args.python} cannot import h5archive"
-        print_table([header, (f"{what}: not measured ({why}): run `make test` (its wheel tests "
-                              "prepare build/wheel-h5py-3.16.0/venv) or give a venv holding the "
-                              "wheel of `make wheel`: H5ARCHIVE_WHEEL_PYTHON=<venv>/bin/python "
-                              "make bench", "-", "-", "-", f"<= {GOAL_MIB} MiB", "NO")])
+        print(f"  not measured ({why}): run `make test` (its wheel tests prepare "
+              "build/wheel-h5py-3.16.0/venv), or give a venv holding the wheel of `make wheel`: "
+              "H5ARCHIVE_WHEEL_PYTHON=<venv>/bin/python make bench")
+        print_table([header, (f"{what}: peak RSS above baseline", "not measured", "-", "-",
+                              f"<= {GOAL_MIB} MiB", "NO")])
         return 0
     runs = {"h5archive": [], "h5py": []}
     with tempfile.TemporaryDirectory(prefix="h5archive-pybench-", dir=args.dir) as folder:
