@@ -38,8 +38,13 @@ demo: build
 # Benchmarks, never tests: one table of figures, how to read it in
 # docs/benchmarks.md. BENCH_ARGS shrinks it, e.g. BENCH_ARGS="--size-mib 64 --reps 3".
 BENCH_ARGS ?=
+# Then Python streaming (tools/bench/bench_python_stream.py) with the wheel's
+# venv that `make test` prepares; PYBENCH_ARGS shrinks it ("--size-mib 256").
+H5ARCHIVE_WHEEL_PYTHON ?= $(BUILD)/wheel-h5py-3.16.0/venv/bin/python
+PYBENCH_ARGS ?=
 bench: build
 	$(BUILD)/bin/bench $(BENCH_ARGS)
+	@python3 tools/bench/bench_python_stream.py --python "$(H5ARCHIVE_WHEEL_PYTHON)" $(PYBENCH_ARGS)
 
 # The Python wheel for PyPI's h5py (docs/python.md): build/wheel/dist/*.whl.
 wheel: setup

@@ -21,7 +21,8 @@ import h5py
 from . import _build_info
 
 __all__ = ["File", "env", "info_string", "PLUGIN_DIR", "CONNECTOR_NAME", "StagingArea",
-           "StagingConfig", "QuantityDef", "SectionDef", "EntryArchive", "Section"]
+           "StagingConfig", "QuantityDef", "SectionDef", "EntryArchive", "Section",
+           "SubSectionList", "QuantityStream", "put", "get"]
 
 #: The folder to put on HDF5_PLUGIN_PATH: it holds only libh5archive_vol.so.
 PLUGIN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins")
@@ -50,6 +51,8 @@ _check_h5py()
 from . import _core  # noqa: E402
 from ._core import QuantityDef, SectionDef, StagingArea, StagingConfig  # noqa: E402
 from ._entry import EntryArchive, Section, SubSectionList  # noqa: E402
+from ._files import get, put  # noqa: E402
+from ._stream import QuantityStream  # noqa: E402
 from ._errors import *  # noqa: E402,F401,F403
 from ._errors import __all__ as _error_names  # noqa: E402
 from ._schema import SchemaError, schema_from_dict, schema_from_yaml  # noqa: E402
@@ -60,14 +63,15 @@ __all__ += _error_names + ["SchemaError", "schema_from_dict", "schema_from_yaml"
 SectionDef.from_dict = staticmethod(schema_from_dict)
 
 
-def info_string(root=None, upload=None):
-    """The connector's info string: ``root=DIR`` (absolute) and ``;upload=ID`` if given.
+def info_string(root=None, upload=None, prefix_size=None):
+    """The connector's info string: ``root=DIR`` (absolute), ``;prefix_size=N``
+    and ``;upload=ID`` if given.
 
     ``root`` defaults to $H5ARCHIVE_ROOT, else .volumes/fs/staging.
     """
     root = os.path.abspath(os.fspath(root or os.environ.get("H5ARCHIVE_ROOT") or DEFAULT_ROOT))
     # The library's StagingConfig quotes each value so that it reads back as written.
-    return str(_core.StagingConfig(root=root, upload=upload or None))
+    return str(_core.StagingConfig(root=root, prefix_size=prefix_size, upload=upload or None))
 
 
 def env(root=None, upload=None):
@@ -93,13 +97,14 @@ def _load_connector():
     return _connector
 
 
-def File(name, mode="r", root=None, upload=None, **kwds):  # noqa: N802 (like h5py.File)
+def File(name, mode="r", root=None, upload=None, prefix_size=None, **kwds):  # noqa: N802
     """An ``h5py.File`` opened through the connector, whatever the environment says.
 
     ``name`` is a ``/uploads/...`` name (or any path; other names pass through
     unchanged), ``mode`` as for h5py.File ('r', 'r+', 'a', 'w', 'w-'/'x').
     ``root``: the staging area (default $H5ARCHIVE_ROOT, else .volumes/fs/staging);
-    ``upload``: the upload prefix-less references resolve in. Further keyword
+    ``upload``: the upload prefix-less references resolve in; ``prefix_size``:
+    the staging area's (default 2). Further keyword
     arguments (libver, rdcc_nbytes, locking, ...) go to h5py's file access list.
     Errors are h5py's: FileNotFoundError, PermissionError, ... with the
     connector's message.
@@ -108,7 +113,8 @@ def File(name, mode="r", root=None, upload=None, **kwds):  # noqa: N802 (like h5
     from h5py._hl import files
 
     fapl = files.make_fapl(None, **kwds)
-    if _load_connector().H5Pset_fapl_h5archive_info(fapl.id, info_string(root, upload).encode()) < 0:
-        raise ValueError(f"cannot select the h5archive connector with {info_string(root, upload)!r}")
+    info = info_string(root, upload, prefix_size)
+    if _load_connector().H5Pset_fapl_h5archive_info(fapl.id, info.encode()) < 0:
+        raise ValueError(f"cannot select the h5archive connector with {info!r}")
     fid = files.make_fid(files.filename_encode(name), mode, None, fapl)
     return h5py.File(fid)

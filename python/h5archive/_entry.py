@@ -5,7 +5,8 @@ sub-sections; everything else is the library's (python/src/archive.cpp).
 """
 import json
 
-from . import _core, _units
+from . import _core, _errors, _units
+from ._stream import QuantityStream
 
 __all__ = ["EntryArchive", "Section", "SubSectionList"]
 
@@ -41,11 +42,63 @@ class Section:
     def __delattr__(self, name):
         self._core.unset(name)
 
-    def read(self, name, units=True):
-        """The data of quantity ``name`` as a numpy array (HDF5 quantities: from
-        the file); a pint Quantity in the definition's unit if it has one and pint
-        is installed, unless ``units`` is false."""
-        return _units.section_value(self._core, name, self._core.read(name), units)
+    def read(self, name, selection=None, units=True):
+        """The data of quantity ``name`` as a numpy array (HDF5 quantities: from the file);
+        a pint Quantity in the definition's unit if it has one and pint is installed,
+        unless ``units`` is false.
+
+        ``selection``: a numpy key (``np.s_[10:20, 5]``, an int, a slice with
+        step >= 1, ``...``) or the command line's text (``"10:20, 5"``). For an
+        HDF5 quantity only that hyperslab is read from the file the reference
+        names (the library's selection read); a selection that does not fit
+        raises :class:`SelectionError` (IndexError and ValueError). Values held
+        in memory are read whole and indexed by numpy."""
+        if selection is None:
+            value = self._core.read(name)
+        else:
+            value = _core.read_section(self._core, name, selection)
+        return _units.section_value(self._core, name, value, units)
+
+    def stream(self, name, dtype, shape=None, *, chunks=None, compression=None,
+               compression_opts=None, shuffle=None, unit=None):
+        """A :class:`QuantityStream` writing HDF5 quantity ``name`` block by block::
+
+            with entry.data.stream("value", "float64", chunks=(1024, 3)) as w:
+                for block in blocks:      # numpy arrays of shape (n, 3)
+                    w.append(block)
+            entry.data.value              # '/uploads/<u>/archive/<e>#/data/value'
+
+        ``dtype``: the stored dtype (anything ``numpy.dtype`` takes; numeric,
+        bool, complex). ``shape``: ``(None, 3)`` for rows of 3 appended (the
+        default: ``(None,)`` plus the first block's trailing shape), or a fixed
+        shape such as ``(100, 3)``. ``chunks``: the chunk shape (default about
+        1 MiB). ``compression``: 'gzip' (alias 'deflate') or None;
+        ``compression_opts``: its level 0-9 (4); ``shuffle``: byte shuffle
+        before deflate (default True with gzip). ``unit``: the ``units``
+        attribute (must equal the definition's unit if it has one). The
+        dataset is opened here when ``shape`` is given, else by the first
+        block, and errors (not an HDF5Reference quantity, no context, an
+        existing dataset of another shape) come from there. Memory: the block
+        being written and HDF5's 4 MiB chunk cache."""
+        return QuantityStream(self._core, name, dtype, shape, chunks=chunks,
+                              compression=compression, compression_opts=compression_opts,
+                              shuffle=shuffle, unit=unit)
+
+    def dataset(self, name, mode="r"):
+        """The data of HDF5 quantity ``name`` as an ``h5py.Dataset``, opened
+        lazily through the connector (:func:`h5archive.File` on the file its
+        reference names): ``ds[10:20, 5]`` reads only that hyperslab. ``mode``
+        is h5py's ('r', or 'r+' to write in place). Close its file
+        (``ds.file.close()``) before this archive writes the same file again:
+        HDF5 will not open a file twice with other modes."""
+        reference = self._core.get(name)
+        if not isinstance(reference, str) or self._core.member_kind(name) != "quantity":
+            raise _errors.InvalidValueError(f"{self._core.path}/{name} holds no HDF5 reference: "
+                                            f"{reference!r}")
+        upload, directory, file, path = _core.split_reference(reference)
+        context = _core.entry_context(self._core)
+        name = f"/uploads/{upload or context[2]}/{directory or 'raw'}/{file}"
+        return _open_dataset(context, name, path, mode)
 
     @property
     def m_path(self):
@@ -104,12 +157,26 @@ class EntryArchive:
     def data(self):
         return Section(self._core.data)
 
-    def read(self, path, units=True):
-        """The data at an archive path ('data/value') as a numpy array; a pint
-        Quantity when the path names a quantity whose definition has a unit and
-        pint is installed, unless ``units`` is false."""
-        return _units.attach(self._core.read(path), _core_module.unit_at_path(self._core, path),
-                             path, units)
+    def read(self, path, selection=None, units=True):
+        """The data at an archive path ('data/value') as a numpy array, through
+        a reference string's link too; a pint Quantity when the path names a
+        quantity whose definition has a unit and pint is installed, unless
+        ``units`` is false. ``selection`` as for :meth:`Section.read`: only
+        that hyperslab is read."""
+        if selection is None:
+            value = self._core.read(path)
+        else:
+            value = _core.read_archive(self._core, path, selection)
+        return _units.attach(value, _core_module.unit_at_path(self._core, path), path, units)
+
+    def dataset(self, path, mode="r"):
+        """The dataset at an archive path ('data/value') of this entry's
+        archive HDF5 file as an ``h5py.Dataset``, opened lazily through the
+        connector (``h5archive.File('/uploads/<u>/archive/<e>')[path]``), links
+        followed: ``ds[10:20, 5]`` reads only that hyperslab. See
+        :meth:`Section.dataset` for ``mode`` and closing."""
+        context = _core.entry_context(self._core.root)
+        return _open_dataset(context, f"/uploads/{context[2]}/archive/{context[3]}", path, mode)
 
     def to_json(self):
         """The archive's JSON text."""
@@ -143,6 +210,23 @@ def _plain(value):
     if hasattr(value, "tolist"):
         return value.tolist()
     raise TypeError(f"from_dict: {type(value).__name__} {value!r} has no JSON form")
+
+
+def _open_dataset(context, name, path, mode):
+    import h5py
+
+    from . import File
+
+    root, prefix_size, upload, _ = context
+    f = File(name, mode, root=root, upload=upload, prefix_size=prefix_size)
+    try:
+        dataset = f[path]
+        if not isinstance(dataset, h5py.Dataset):
+            raise _errors.TypeMismatchError(f"{path} in {name} is not a dataset")
+    except BaseException:
+        f.close()
+        raise
+    return dataset
 
 
 _core_module = _core

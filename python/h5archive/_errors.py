@@ -4,7 +4,7 @@ would catch, and carries the library's message unchanged (``str(e)``)."""
 
 __all__ = ["Error", "InvalidReferenceError", "ResolveError", "SecurityError",
            "UnknownUploadError", "NotFoundError", "TypeMismatchError", "AbandonedObjectError",
-           "InvalidValueError", "ArchiveIOError", "HDF5Error"]
+           "InvalidValueError", "SelectionError", "ArchiveIOError", "HDF5Error"]
 
 
 class Error(Exception):
@@ -43,6 +43,12 @@ class AbandonedObjectError(TypeMismatchError):
 class InvalidValueError(Error, ValueError):
     """A value the schema refuses (C++ ValueError): wrong shape for the
     definition, no context for an HDF5 value, unknown quantity, ..."""
+
+
+class SelectionError(InvalidValueError, IndexError):
+    """A selection that does not fit the dataset (an index out of bounds, too
+    many axes, a step below 1), with the library's message: numpy raises
+    IndexError for these, so it is one, and a ValueError too."""
 
 
 class ArchiveIOError(Error, OSError):

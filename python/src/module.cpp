@@ -11,4 +11,6 @@ NB_MODULE(_core, m) {
   h5archive::python::bind_schema(m);
   h5archive::python::bind_archive(m);
   h5archive::python::bind_dicts_units(m);
+  h5archive::python::bind_reading(m);
+  h5archive::python::bind_streaming(m);
 }
