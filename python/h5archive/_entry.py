@@ -155,6 +155,7 @@ class EntryArchive:
 
     @property
     def data(self):
+        """The archive's ``data`` section (a :class:`Section`)."""
         return Section(self._core.data)
 
     def read(self, path, selection=None, units=True):
@@ -200,8 +201,8 @@ class EntryArchive:
         return cls(None, None, None, None, _core=_core_module.archive_from_json(text, definition,
                                                                                 area))
 
-    upload_id = property(lambda self: self._core.upload_id)
-    entry_id = property(lambda self: self._core.entry_id)
+    upload_id = property(lambda self: self._core.upload_id, doc="The upload's id.")
+    entry_id = property(lambda self: self._core.entry_id, doc="The entry's id.")
     hdf5_file = property(lambda self: self._core.hdf5_file, doc="archive/<entry>.h5's path")
 
 

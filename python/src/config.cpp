@@ -26,9 +26,11 @@ void bind_config(nb::module_& m) {
           },
           nb::arg("root") = nb::none(), nb::arg("prefix_size") = nb::none(),
           nb::arg("upload") = nb::none())
-      .def_rw("root", &StagingConfig::root)
-      .def_rw("prefix_size", &StagingConfig::prefix_size)
-      .def_rw("upload", &StagingConfig::upload)
+      .def_rw("root", &StagingConfig::root, "The staging root (None: the default).")
+      .def_rw("prefix_size", &StagingConfig::prefix_size,
+              "Characters of the upload id in the prefix folder (None: 2).")
+      .def_rw("upload", &StagingConfig::upload,
+              "The upload of references that name none (NOMAD's current upload).")
       .def_static(
           "parse", [](std::string_view text) { return StagingConfig::parse(text); },
           nb::arg("text"), "Parses an info string (InvalidValueError naming what is wrong).")
@@ -40,17 +42,21 @@ void bind_config(nb::module_& m) {
                           "NOMAD's staging folders: <root>/<upload[:prefix_size]>/<upload>.")
       .def(nb::init<std::filesystem::path, int>(), nb::arg("root"),
            nb::arg("prefix_size") = kDefaultPrefixSize)
-      .def_prop_ro("root", &StagingArea::root)
-      .def_prop_ro("prefix_size", &StagingArea::prefix_size)
-      .def("has_upload", &StagingArea::has_upload, nb::arg("upload_id"))
+      .def_prop_ro("root", &StagingArea::root, "The staging root folder.")
+      .def_prop_ro("prefix_size", &StagingArea::prefix_size,
+                   "Characters of the upload id in the prefix folder.")
+      .def("has_upload", &StagingArea::has_upload, nb::arg("upload_id"),
+           "Whether the upload's folder exists.")
       .def("create_upload", &StagingArea::create_upload, nb::arg("upload_id"),
            "Creates raw/ and archive/ of the upload (no error if they exist).")
-      .def("upload_dir", &StagingArea::upload_dir, nb::arg("upload_id"))
-      .def("raw_file_path", &StagingArea::raw_file_path, nb::arg("upload_id"), nb::arg("relative"))
+      .def("upload_dir", &StagingArea::upload_dir, nb::arg("upload_id"),
+           "<root>/<upload[:prefix_size]>/<upload> (InvalidValueError for a bad id).")
+      .def("raw_file_path", &StagingArea::raw_file_path, nb::arg("upload_id"), nb::arg("relative"),
+           "The path of raw/<relative> of the upload; a path that leaves raw/ is refused.")
       .def("archive_hdf5_path", &StagingArea::archive_hdf5_path, nb::arg("upload_id"),
-           nb::arg("entry_id"))
+           nb::arg("entry_id"), "The entry's archive HDF5 file: archive/<entry_id>.h5.")
       .def("archive_json_path", &StagingArea::archive_json_path, nb::arg("upload_id"),
-           nb::arg("entry_id"));
+           nb::arg("entry_id"), "The entry's archive: archive/<entry_id>.json.");
 }
 
 }  // namespace h5archive::python

@@ -85,9 +85,11 @@ void bind_quantity_def(nb::module_& m) {
           [](std::string name, std::string_view dtype) {
             return QuantityDef::number(std::move(name), dtype_from_name(dtype));
           },
-          nb::arg("name"), nb::arg("dtype") = "float64")
-      .def_static("text", &QuantityDef::text, nb::arg("name"))
-      .def_static("boolean", &QuantityDef::boolean, nb::arg("name"))
+          nb::arg("name"), nb::arg("dtype") = "float64",
+          "A numeric quantity (NOMAD's type: np.float64, np.int32, ...): dtype by numpy name.")
+      .def_static("text", &QuantityDef::text, nb::arg("name"), "A string quantity (type: str).")
+      .def_static("boolean", &QuantityDef::boolean, nb::arg("name"),
+                  "A boolean quantity (type: bool).")
       .def_static("hdf5_reference", &QuantityDef::hdf5_reference, nb::arg("name"),
                   "type: HDF5Reference: a reference string, or an array written to the "
                   "entry's HDF5 file.")
@@ -97,7 +99,7 @@ void bind_quantity_def(nb::module_& m) {
             nb::cast<QuantityDef&>(self).unit(unit);
             return nb::borrow(self);
           },
-          nb::arg("unit"))
+          nb::arg("unit"), "The unit (pint's notation, e.g. 'm', 'eV', 'kg*m/s**2').")
       .def(
           "shape",
           [](nb::handle self, nb::sequence dims) {
@@ -111,7 +113,7 @@ void bind_quantity_def(nb::module_& m) {
             nb::cast<QuantityDef&>(self).description(std::move(text));
             return nb::borrow(self);
           },
-          nb::arg("text"))
+          nb::arg("text"), "NOMAD's description: free text.")
       .def(
           "serialize_to_hdf5",
           [](nb::handle self) {
@@ -130,14 +132,23 @@ void bind_quantity_def(nb::module_& m) {
           nb::arg("long_name"),
           "NOMAD's h5web annotation of a quantity: only long_name is used (it replaces the "
           "dataset's '<name> (<unit>)').")
-      .def_prop_ro("name", &QuantityDef::name)
-      .def_prop_ro("kind", [](const QuantityDef& q) { return kind_name(q.kind()); })
-      .def_prop_ro("dtype", [](const QuantityDef& q) { return dtype_name(q.dtype()); })
-      .def_prop_ro("unit_str",
-                   [](const QuantityDef& q) { return q.unit() ? q.unit()->str() : std::string(); })
-      .def_prop_ro("shape_dims", &shape_list)
-      .def_prop_ro("description_text", [](const QuantityDef& q) { return q.description(); })
-      .def_prop_ro("serialized_to_hdf5", &QuantityDef::serialized_to_hdf5);
+      .def_prop_ro("name", &QuantityDef::name, "The quantity's name.")
+      .def_prop_ro(
+          "kind", [](const QuantityDef& q) { return kind_name(q.kind()); },
+          "'number', 'text', 'boolean' or 'hdf5_reference'.")
+      .def_prop_ro(
+          "dtype", [](const QuantityDef& q) { return dtype_name(q.dtype()); },
+          "The numpy name of a number's dtype.")
+      .def_prop_ro(
+          "unit_str",
+          [](const QuantityDef& q) { return q.unit() ? q.unit()->str() : std::string(); },
+          "The unit as text ('' for none).")
+      .def_prop_ro("shape_dims", &shape_list, "The dimensions: ints, '*' for any size.")
+      .def_prop_ro(
+          "description_text", [](const QuantityDef& q) { return q.description(); },
+          "The description.")
+      .def_prop_ro("serialized_to_hdf5", &QuantityDef::serialized_to_hdf5,
+                   "Whether it carries the serialization annotation (written at save).");
 }
 
 void bind_section_def(nb::module_& m) {
@@ -164,7 +175,7 @@ void bind_section_def(nb::module_& m) {
             nb::cast<SectionDef&>(self).description(std::move(text));
             return nb::borrow(self);
           },
-          nb::arg("text"))
+          nb::arg("text"), "NOMAD's description: free text.")
       .def(
           "h5web",
           [](nb::handle self, std::optional<std::string> signal, std::optional<Axes> axes,
@@ -179,13 +190,16 @@ void bind_section_def(nb::module_& m) {
           nb::arg("auxiliary_signals") = nb::none(), nb::arg("long_name") = nb::none(),
           nb::arg("paths") = nb::none(),
           "NOMAD's H5WebAnnotation of a section: NXdata attributes on its HDF5 group.")
-      .def_prop_ro("name", &SectionDef::name)
-      .def_prop_ro("quantities", &SectionDef::quantities)
-      .def_prop_ro("sub_section_names", [](const SectionDef& d) {
-        std::vector<std::string> names;
-        for (const SubSectionDef& s : d.sub_sections()) names.push_back(s.name);
-        return names;
-      });
+      .def_prop_ro("name", &SectionDef::name, "The section's name.")
+      .def_prop_ro("quantities", &SectionDef::quantities, "Its quantity definitions, in order.")
+      .def_prop_ro(
+          "sub_section_names",
+          [](const SectionDef& d) {
+            std::vector<std::string> names;
+            for (const SubSectionDef& s : d.sub_sections()) names.push_back(s.name);
+            return names;
+          },
+          "The names of its sub-sections, in order.");
 }
 
 }  // namespace

@@ -24,6 +24,9 @@ python3 -m venv "$WORK/venv"
 # pytest beside the venv, not in it: the venv stays what a user has
 # (wheel_test.py checks that), *_pytest.py suites get it on PYTHONPATH.
 rm -rf "$WORK/pytest"
+# nanobind (the build's version) for its stub generator: stubs_pytest.py
+# checks that the shipped _core.pyi is what the module holds.
+NANOBIND_VERSION=$(sed -n 's/^NANOBIND_VERSION=\([0-9.]*\).*/\1/p' "$HERE/tools/wheel.sh")
 "$WORK/venv/bin/pip" install --quiet --target "$WORK/pytest" "pytest==$PYTEST_VERSION" \
-  "pint==$PINT_VERSION" "PyYAML==$PYYAML_VERSION"
+  "pint==$PINT_VERSION" "PyYAML==$PYYAML_VERSION" "nanobind==$NANOBIND_VERSION"
 "$WORK/venv/bin/python" -m h5archive version
