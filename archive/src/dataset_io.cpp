@@ -81,17 +81,23 @@ struct WriteBuffer {
   std::vector<char> records;
 };
 
+WriteBuffer write_buffer(ArrayView value, DType dtype) {
+  WriteBuffer b;
+  b.type = detail::memory_type(dtype, 0);
+  if (value.dtype() == dtype) {
+    b.data = value.data();
+  } else {
+    b.converted = value.cast_to(dtype);
+    b.data = b.converted.bytes().data();
+  }
+  return b;
+}
+
 WriteBuffer write_buffer(const Array& value, DType dtype, std::size_t string_size) {
+  if (!is_string(dtype)) return write_buffer(value.view(), dtype);
   WriteBuffer b;
   b.type = detail::memory_type(dtype, string_size);
-  if (!is_string(dtype)) {
-    if (value.dtype() == dtype) {
-      b.data = value.bytes().data();
-    } else {
-      b.converted = value.cast_to(dtype);
-      b.data = b.converted.bytes().data();
-    }
-  } else if (dtype == DType::variable_string) {
+  if (dtype == DType::variable_string) {
     for (const auto& s : value.strings()) b.pointers.push_back(s.c_str());
     b.data = b.pointers.data();
   } else {
@@ -108,6 +114,10 @@ WriteBuffer write_buffer(const Array& value, DType dtype, std::size_t string_siz
   return b;
 }
 
+WriteBuffer write_buffer(ArrayView value, DType dtype, std::size_t) {
+  return write_buffer(value, dtype);
+}
+
 // The bytes a value takes in the file as `target`: variable-length strings go
 // to the global heap, their bytes and a record each.
 std::uint64_t value_bytes(const Array& value, const detail::StoredType& target) {
@@ -116,6 +126,10 @@ std::uint64_t value_bytes(const Array& value, const detail::StoredType& target) 
   if (target.dtype == DType::variable_string)
     for (const auto& s : value.strings()) bytes += s.size() + 32;
   return bytes;
+}
+
+std::uint64_t value_bytes(ArrayView value, const detail::StoredType& target) {
+  return value.size() * dtype_size(target.dtype);
 }
 
 // ---------------------------------------------------------------- attributes
@@ -224,8 +238,12 @@ void write_object_attributes(hid_t obj, const Attributes& attributes, const std:
 
 }  // namespace detail
 
-void write_dataset(const fs::path& file, const std::string& dataset_path, const Array& value,
-                   const Attributes& attributes) {
+namespace {
+
+// write_dataset() of an Array (any dtype) or an ArrayView (numbers, bools).
+template <class Value>
+void write_value(const fs::path& file, const std::string& dataset_path, const Value& value,
+                 const Attributes& attributes) {
   const std::string path = non_root_path(dataset_path, "dataset").str();
   if (value.dtype() == DType::fixed_string && value.string_size() == 0)
     throw ValueError("Cannot write " + path + ": fixed-length strings need a size");
@@ -267,6 +285,19 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, const 
   if (dataset.close() < 0) throw detail::hdf5_error("Closing " + what);
   detail::close_written_file(f, file);
   reservation.release();
+}
+
+}  // namespace
+
+void write_dataset(const fs::path& file, const std::string& dataset_path, const Array& value,
+                   const Attributes& attributes) {
+  if (is_string(value.dtype())) return write_value(file, dataset_path, value, attributes);
+  write_value(file, dataset_path, value.view(), attributes);
+}
+
+void write_dataset(const fs::path& file, const std::string& dataset_path, ArrayView value,
+                   const Attributes& attributes) {
+  write_value(file, dataset_path, value, attributes);
 }
 
 void write_group_attributes(const fs::path& file, const std::string& group_path,

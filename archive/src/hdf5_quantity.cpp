@@ -67,8 +67,17 @@ Attributes nxdata_attributes(const H5WebAnnotation& a) {
   return attrs;
 }
 
-std::string write_quantity(const Section& section, const QuantityDef& quantity, const Array& value,
-                           const std::optional<Unit>& unit, QuantityMetadata* metadata) {
+namespace {
+
+void gather(Statistics& statistics, const Array& value) { statistics.update(value); }
+void gather(Statistics& statistics, ArrayView value) {
+  statistics.update(value.data(), value.size());
+}
+
+// write_quantity() of an Array (any dtype) or an ArrayView (numbers, bools).
+template <class Value>
+std::string write_value(const Section& section, const QuantityDef& quantity, const Value& value,
+                        const std::optional<Unit>& unit, QuantityMetadata* metadata) {
   const ArchiveState& st = require_hdf5_context(section);
   const std::string& upload = *st.metadata.upload_id;
   const std::string& entry = *st.metadata.entry_id;
@@ -76,7 +85,7 @@ std::string write_quantity(const Section& section, const QuantityDef& quantity, 
   std::string path = section.quantity_path(quantity.name());
   Attributes attributes = dataset_attributes(quantity, unit);
   Statistics statistics(value.dtype());
-  statistics.update(value);
+  gather(statistics, value);
   for (auto& a : statistics_attributes(statistics)) attributes.push_back(std::move(a));
   write_over_abandoned(*st.context, upload, entry,
                        [&] { write_dataset(file, hdf5_path(path), value, attributes); });
@@ -86,6 +95,18 @@ std::string write_quantity(const Section& section, const QuantityDef& quantity, 
                            nxdata_attributes(*section.def().h5web()));
   }
   return Reference::archive(upload, entry, path).str();
+}
+
+}  // namespace
+
+std::string write_quantity(const Section& section, const QuantityDef& quantity, const Array& value,
+                           const std::optional<Unit>& unit, QuantityMetadata* metadata) {
+  return write_value(section, quantity, value, unit, metadata);
+}
+
+std::string write_quantity(const Section& section, const QuantityDef& quantity, ArrayView value,
+                           const std::optional<Unit>& unit, QuantityMetadata* metadata) {
+  return write_value(section, quantity, value, unit, metadata);
 }
 
 std::string relative_file_name(const std::filesystem::path& target,
