@@ -27,8 +27,9 @@ constexpr std::size_t kPage = 4096;
 bool open_direct(int fd, DirectFd& d) {
   if (d.unsupported) return false;
   if (d.fd >= 0) return true;
-  // An escape hatch, e.g. to compare with buffered writes (docs/python.md).
-  if (const char* env = std::getenv("H5ARCHIVE_DIRECT_WRITES"); env && std::strcmp(env, "0") == 0) {
+  // Asked for (direct_write.hpp says why it is not the default).
+  const char* env = std::getenv("H5ARCHIVE_DIRECT_WRITES");
+  if (env == nullptr || std::strcmp(env, "1") != 0) {
     d.unsupported = true;
     return false;
   }
