@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <system_error>
@@ -243,7 +244,7 @@ namespace {
 // write_dataset() of an Array (any dtype) or an ArrayView (numbers, bools).
 template <class Value>
 void write_value(const fs::path& file, const std::string& dataset_path, const Value& value,
-                 const Attributes& attributes) {
+                 const std::function<Attributes()>& attributes) {
   const std::string path = non_root_path(dataset_path, "dataset").str();
   if (value.dtype() == DType::fixed_string && value.string_size() == 0)
     throw ValueError("Cannot write " + path + ": fixed-length strings need a size");
@@ -272,7 +273,7 @@ void write_value(const fs::path& file, const std::string& dataset_path, const Va
     if (value.size() > 0)
       check(H5Dwrite(dataset.get(), buffer.type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data),
             "Writing " + what);
-    write_attributes(dataset.get(), attributes, what);
+    write_attributes(dataset.get(), attributes(), what);
     detail::commit_staged_dataset(f.get(), dataset.get(), path, required.existed, file, what);
   } catch (...) {
     detail::discard_staged_dataset(dataset);
@@ -291,14 +292,28 @@ void write_value(const fs::path& file, const std::string& dataset_path, const Va
 
 void write_dataset(const fs::path& file, const std::string& dataset_path, const Array& value,
                    const Attributes& attributes) {
-  if (is_string(value.dtype())) return write_value(file, dataset_path, value, attributes);
-  write_value(file, dataset_path, value.view(), attributes);
+  detail::write_dataset_deferred(file, dataset_path, value, [&] { return attributes; });
 }
 
 void write_dataset(const fs::path& file, const std::string& dataset_path, ArrayView value,
                    const Attributes& attributes) {
+  detail::write_dataset_deferred(file, dataset_path, value, [&] { return attributes; });
+}
+
+namespace detail {
+
+void write_dataset_deferred(const fs::path& file, const std::string& dataset_path,
+                            const Array& value, const std::function<Attributes()>& attributes) {
+  if (is_string(value.dtype())) return write_value(file, dataset_path, value, attributes);
+  write_value(file, dataset_path, value.view(), attributes);
+}
+
+void write_dataset_deferred(const fs::path& file, const std::string& dataset_path, ArrayView value,
+                            const std::function<Attributes()>& attributes) {
   write_value(file, dataset_path, value, attributes);
 }
+
+}  // namespace detail
 
 void write_group_attributes(const fs::path& file, const std::string& group_path,
                             const Attributes& attributes) {

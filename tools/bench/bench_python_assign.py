@@ -4,15 +4,20 @@ contiguous, uncompressed), in one process, the same array, rounds taking
 turns. Runs in the wheel's venv (tests/wheel/prepare.sh); `bench --only
 python` starts it and turns its result line into a row of the table.
 
-    bench_python_assign.py [--size-mib M] [--reps N] [--folder DIR] [--check]
+    bench_python_assign.py [--size-mib M] [--reps N] [--folder DIR] [--check] [--direct]
 
 Progress goes to stderr; stdout gets one line:
 
-    result size_mib=M reps=N h5archive_s=<median> h5py_s=<median> direct_s=<median>
+    result size_mib=M reps=N h5archive_s=<median> h5py_s=<median>
            h5archive_min=.. h5archive_max=.. h5py_min=.. h5py_max=.. speedup=<h5py_s/h5archive_s>
+           [direct_s=<median>]
 
-"direct" is h5archive with H5ARCHIVE_DIRECT_WRITES=1: its large writes past
-the page cache (archive/src/direct_write.hpp says when that pays).
+--direct adds N rounds of h5archive with H5ARCHIVE_DIRECT_WRITES=1 (large
+writes past the page cache; archive/src/direct_write.hpp says when that
+pays), after the comparison: a buffered write that follows a direct one
+finds no page-cache pages freed a moment ago and pays for fresh ones
+(2-7x slower on the machine of docs/benchmarks.md), so the two kinds do not
+take turns.
 
 Times are wall-clock from the first call to the file's close (h5archive: the
 archive created, the value assigned, the archive saved; h5py: File opened,
@@ -44,6 +49,8 @@ def parse():
     p.add_argument("--folder", help="where the files go (default: a fresh folder in $TMPDIR)")
     p.add_argument("--check", action="store_true",
                    help="read both files back and compare them with the array")
+    p.add_argument("--direct", action="store_true",
+                   help="then time h5archive with H5ARCHIVE_DIRECT_WRITES=1 too")
     args = p.parse_args()
     if args.size_mib <= 0 or args.reps <= 0:
         p.error("--size-mib and --reps must be positive")
@@ -145,25 +152,28 @@ def main():
         sides = Sides(folder, a)
         warm_up(sides, a, args.check)
         ours, theirs, direct = [], [], []
+        rounds = []
         for rep in range(args.reps):
-            # Sides take turns going first: none always follows another's writeback.
-            order = [("h5archive", sides.h5archive, ours), ("h5py", sides.h5py, theirs),
-                     ("direct", lambda: sides.h5archive(direct=True), direct)]
-            for name, run, times in order[rep % 3:] + order[:rep % 3]:
-                os.sync()
-                seconds, written = run()
-                times.append(seconds)
-                sides.remove(written)
-                print(f"  {name:<9} {seconds:.3f} s, {args.size_mib / seconds:.0f} MiB/s",
-                      file=sys.stderr)
+            # Sides take turns going first: neither always follows the other.
+            pair = [("h5archive", sides.h5archive, ours), ("h5py", sides.h5py, theirs)]
+            rounds += pair if rep % 2 == 0 else pair[::-1]
+        if args.direct:
+            rounds += [("direct", lambda: sides.h5archive(direct=True), direct)] * args.reps
+        for name, run, times in rounds:
+            os.sync()
+            seconds, written = run()
+            times.append(seconds)
+            sides.remove(written)
+            print(f"  {name:<9} {seconds:.3f} s, {args.size_mib / seconds:.0f} MiB/s",
+                  file=sys.stderr)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     ours_s, theirs_s = statistics.median(ours), statistics.median(theirs)
     (omin, omax), (tmin, tmax) = spread(ours), spread(theirs)
     print(f"result size_mib={args.size_mib} reps={args.reps} h5archive_s={ours_s:.6f} "
-          f"h5py_s={theirs_s:.6f} direct_s={statistics.median(direct):.6f} "
-          f"h5archive_min={omin:.6f} h5archive_max={omax:.6f} "
-          f"h5py_min={tmin:.6f} h5py_max={tmax:.6f} speedup={theirs_s / ours_s:.4f}")
+          f"h5py_s={theirs_s:.6f} h5archive_min={omin:.6f} h5archive_max={omax:.6f} "
+          f"h5py_min={tmin:.6f} h5py_max={tmax:.6f} speedup={theirs_s / ours_s:.4f}"
+          + (f" direct_s={statistics.median(direct):.6f}" if direct else ""))
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ PythonResults run_python_bench(const PythonOptions& options, const fs::path& fol
 std::vector<Row> python_rows(const PythonResults& r);
 
 /// Parses the script's line "result size_mib=.. reps=.. h5archive_s=.. h5py_s=..
-/// direct_s=.. h5archive_min=.. h5archive_max=.. h5py_min=.. h5py_max=.. speedup=..";
+/// h5archive_min=.. h5archive_max=.. h5py_min=.. h5py_max=.. speedup=.. [direct_s=..]";
 /// false if a field is missing or a time is not positive.
 bool parse_python_result(const std::string& line, PythonResults& out);
 
