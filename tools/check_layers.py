@@ -19,8 +19,10 @@ from pathlib import Path
 # entry with an extension names that one file only.
 LAYERS = [
     # Plumbing every concept may use: typed errors, quoting, safe opens below
-    # a folder, temporaries and atomic replacement of a file.
-    ("base", ["errors.hpp", "printable", "beneath", "temp_files", "atomic_file"]),
+    # a folder, temporaries and atomic replacement of a file, large writes
+    # past the page cache (the staging driver's).
+    ("base", ["errors.hpp", "printable", "beneath", "temp_files", "atomic_file",
+              "direct_write"]),
     # Values the HDF5 layer reads into and writes from (the brief's quantity
     # concepts dtype and array live here because every read returns an Array).
     ("values", ["dtype", "array", "checked_size", "units", "npy", "npy_format",

@@ -156,21 +156,51 @@ const std::vector<std::string>& Array::strings() const {
 }
 
 Array Array::cast_to(DType to) const {
+  if (!is_string(dtype_)) return view().cast_to(to);
   if (!can_cast_safely(dtype_, to))
     throw TypeMismatchError("Cannot safely cast " + dtype_name() + " to " +
                             h5archive::dtype_name(to));
   if (to == dtype_) return *this;
-  if (is_string(dtype_)) {  // only S<n> -> str gets here
-    Array a = *this;
-    a.dtype_ = to;
-    a.string_size_ = 0;
-    return a;
-  }
-  Array out = zeros(to, shape_);
+  Array a = *this;  // only S<n> -> str gets here
+  a.dtype_ = to;
+  a.string_size_ = 0;
+  return a;
+}
+
+ArrayView Array::view() const { return ArrayView(*this); }
+
+// ---- ArrayView -------------------------------------------------------------------
+
+ArrayView::ArrayView(DType dtype, Shape shape, std::span<const std::byte> bytes)
+    : dtype_(dtype), shape_(std::move(shape)), bytes_(bytes) {
+  if (is_string(dtype_))
+    throw ValueError("An array view holds numbers or bools, not " + h5archive::dtype_name(dtype_));
+  const std::uint64_t n = element_count(shape_);
+  if (n > bytes_.size() / dtype_size(dtype_) || n * dtype_size(dtype_) != bytes_.size())
+    throw ValueError("An array view of " + dtype_name() + " " + shape_str(shape_) + " needs " +
+                     std::to_string(n) + " elements, got " + std::to_string(bytes_.size()) +
+                     " bytes");
+}
+
+ArrayView::ArrayView(const Array& array)
+    : ArrayView(array.dtype(), array.shape(), std::span<const std::byte>(array.bytes())) {}
+
+Array ArrayView::to_array() const {
+  Array out = Array::zeros(dtype_, shape_);
+  if (!bytes_.empty()) std::memcpy(out.bytes().data(), bytes_.data(), bytes_.size());
+  return out;
+}
+
+Array ArrayView::cast_to(DType to) const {
+  if (!can_cast_safely(dtype_, to))
+    throw TypeMismatchError("Cannot safely cast " + dtype_name() + " to " +
+                            h5archive::dtype_name(to));
+  if (to == dtype_) return to_array();
+  Array out = Array::zeros(to, shape_);
   const std::uint64_t n = size();
   visit_numeric(to, [&](auto to_tag) {
     visit_numeric(dtype_, [&](auto from_tag) {
-      convert<decltype(to_tag), decltype(from_tag)>(bytes_.data(), out.bytes_.data(), n);
+      convert<decltype(to_tag), decltype(from_tag)>(bytes_.data(), out.bytes().data(), n);
     });
   });
   return out;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <system_error>
@@ -81,17 +82,23 @@ struct WriteBuffer {
   std::vector<char> records;
 };
 
+WriteBuffer write_buffer(ArrayView value, DType dtype) {
+  WriteBuffer b;
+  b.type = detail::memory_type(dtype, 0);
+  if (value.dtype() == dtype) {
+    b.data = value.data();
+  } else {
+    b.converted = value.cast_to(dtype);
+    b.data = b.converted.bytes().data();
+  }
+  return b;
+}
+
 WriteBuffer write_buffer(const Array& value, DType dtype, std::size_t string_size) {
+  if (!is_string(dtype)) return write_buffer(value.view(), dtype);
   WriteBuffer b;
   b.type = detail::memory_type(dtype, string_size);
-  if (!is_string(dtype)) {
-    if (value.dtype() == dtype) {
-      b.data = value.bytes().data();
-    } else {
-      b.converted = value.cast_to(dtype);
-      b.data = b.converted.bytes().data();
-    }
-  } else if (dtype == DType::variable_string) {
+  if (dtype == DType::variable_string) {
     for (const auto& s : value.strings()) b.pointers.push_back(s.c_str());
     b.data = b.pointers.data();
   } else {
@@ -108,6 +115,10 @@ WriteBuffer write_buffer(const Array& value, DType dtype, std::size_t string_siz
   return b;
 }
 
+WriteBuffer write_buffer(ArrayView value, DType dtype, std::size_t) {
+  return write_buffer(value, dtype);
+}
+
 // The bytes a value takes in the file as `target`: variable-length strings go
 // to the global heap, their bytes and a record each.
 std::uint64_t value_bytes(const Array& value, const detail::StoredType& target) {
@@ -116,6 +127,10 @@ std::uint64_t value_bytes(const Array& value, const detail::StoredType& target) 
   if (target.dtype == DType::variable_string)
     for (const auto& s : value.strings()) bytes += s.size() + 32;
   return bytes;
+}
+
+std::uint64_t value_bytes(ArrayView value, const detail::StoredType& target) {
+  return value.size() * dtype_size(target.dtype);
 }
 
 // ---------------------------------------------------------------- attributes
@@ -224,8 +239,12 @@ void write_object_attributes(hid_t obj, const Attributes& attributes, const std:
 
 }  // namespace detail
 
-void write_dataset(const fs::path& file, const std::string& dataset_path, const Array& value,
-                   const Attributes& attributes) {
+namespace {
+
+// write_dataset() of an Array (any dtype) or an ArrayView (numbers, bools).
+template <class Value>
+void write_value(const fs::path& file, const std::string& dataset_path, const Value& value,
+                 const std::function<Attributes()>& attributes) {
   const std::string path = non_root_path(dataset_path, "dataset").str();
   if (value.dtype() == DType::fixed_string && value.string_size() == 0)
     throw ValueError("Cannot write " + path + ": fixed-length strings need a size");
@@ -254,7 +273,7 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, const 
     if (value.size() > 0)
       check(H5Dwrite(dataset.get(), buffer.type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data),
             "Writing " + what);
-    write_attributes(dataset.get(), attributes, what);
+    write_attributes(dataset.get(), attributes(), what);
     detail::commit_staged_dataset(f.get(), dataset.get(), path, required.existed, file, what);
   } catch (...) {
     detail::discard_staged_dataset(dataset);
@@ -268,6 +287,33 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, const 
   detail::close_written_file(f, file);
   reservation.release();
 }
+
+}  // namespace
+
+void write_dataset(const fs::path& file, const std::string& dataset_path, const Array& value,
+                   const Attributes& attributes) {
+  detail::write_dataset_deferred(file, dataset_path, value, [&] { return attributes; });
+}
+
+void write_dataset(const fs::path& file, const std::string& dataset_path, ArrayView value,
+                   const Attributes& attributes) {
+  detail::write_dataset_deferred(file, dataset_path, value, [&] { return attributes; });
+}
+
+namespace detail {
+
+void write_dataset_deferred(const fs::path& file, const std::string& dataset_path,
+                            const Array& value, const std::function<Attributes()>& attributes) {
+  if (is_string(value.dtype())) return write_value(file, dataset_path, value, attributes);
+  write_value(file, dataset_path, value.view(), attributes);
+}
+
+void write_dataset_deferred(const fs::path& file, const std::string& dataset_path, ArrayView value,
+                            const std::function<Attributes()>& attributes) {
+  write_value(file, dataset_path, value, attributes);
+}
+
+}  // namespace detail
 
 void write_group_attributes(const fs::path& file, const std::string& group_path,
                             const Attributes& attributes) {

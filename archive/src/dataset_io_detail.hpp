@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -149,6 +150,15 @@ void flush_file(hid_t f, const std::filesystem::path& file);
 /// ValueError for an object right under the root group, which cannot be
 /// replaced; HDF5Error naming the file otherwise.
 void remove_abandoned_object(const std::filesystem::path& file, const std::string& object_path);
+
+/// write_dataset() whose attributes are asked for once the data is written
+/// (before anything is committed), so that a caller can compute them
+/// meanwhile (hdf5_quantity.cpp's statistics). `attributes` may be called
+/// once per attempt.
+void write_dataset_deferred(const std::filesystem::path& file, const std::string& dataset_path,
+                            const Array& value, const std::function<Attributes()>& attributes);
+void write_dataset_deferred(const std::filesystem::path& file, const std::string& dataset_path,
+                            ArrayView value, const std::function<Attributes()>& attributes);
 
 /// Writes (replacing same-named) attributes on an open object.
 void write_object_attributes(hid_t obj, const Attributes& attributes, const std::string& where);

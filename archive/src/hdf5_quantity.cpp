@@ -1,6 +1,7 @@
 // Writing a section's HDF5 quantities into the entry's archive HDF5 file.
 #include "hdf5_quantity.hpp"
 
+#include <future>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -67,25 +68,61 @@ Attributes nxdata_attributes(const H5WebAnnotation& a) {
   return attrs;
 }
 
-std::string write_quantity(const Section& section, const QuantityDef& quantity, const Array& value,
-                           const std::optional<Unit>& unit, QuantityMetadata* metadata) {
+namespace {
+
+void gather(Statistics& statistics, const Array& value) { statistics.update(value); }
+void gather(Statistics& statistics, ArrayView value) {
+  statistics.update(value.data(), value.size());
+}
+
+// write_quantity() of an Array (any dtype) or an ArrayView (numbers, bools).
+template <class Value>
+std::string write_value(const Section& section, const QuantityDef& quantity, const Value& value,
+                        const std::optional<Unit>& unit, QuantityMetadata* metadata) {
   const ArchiveState& st = require_hdf5_context(section);
   const std::string& upload = *st.metadata.upload_id;
   const std::string& entry = *st.metadata.entry_id;
   auto file = st.context->archive_hdf5_path(upload, entry);
   std::string path = section.quantity_path(quantity.name());
   Attributes attributes = dataset_attributes(quantity, unit);
+  // The statistics pass reads every element: from 1 MiB on it runs on a
+  // second thread while HDF5 writes them, and its attributes join the
+  // others once both are done (the future's destructor waits for it).
   Statistics statistics(value.dtype());
-  statistics.update(value);
-  for (auto& a : statistics_attributes(statistics)) attributes.push_back(std::move(a));
-  write_over_abandoned(*st.context, upload, entry,
-                       [&] { write_dataset(file, hdf5_path(path), value, attributes); });
+  const bool large =
+      !is_string(value.dtype()) && value.size() * dtype_size(value.dtype()) >= (1u << 20);
+  std::future<void> pass = std::async(large ? std::launch::async : std::launch::deferred,
+                                      [&] { gather(statistics, value); });
+  bool gathered = false;
+  const auto all_attributes = [&] {
+    if (!gathered) {
+      pass.get();
+      gathered = true;
+      for (auto& a : statistics_attributes(statistics)) attributes.push_back(std::move(a));
+    }
+    return attributes;
+  };
+  write_over_abandoned(*st.context, upload, entry, [&] {
+    write_dataset_deferred(file, hdf5_path(path), value, all_attributes);
+  });
   if (metadata != nullptr) *metadata = read_quantity_metadata(file, hdf5_path(path));
   if (section.def().h5web()) {
     write_group_attributes(file, hdf5_path(section.path()),
                            nxdata_attributes(*section.def().h5web()));
   }
   return Reference::archive(upload, entry, path).str();
+}
+
+}  // namespace
+
+std::string write_quantity(const Section& section, const QuantityDef& quantity, const Array& value,
+                           const std::optional<Unit>& unit, QuantityMetadata* metadata) {
+  return write_value(section, quantity, value, unit, metadata);
+}
+
+std::string write_quantity(const Section& section, const QuantityDef& quantity, ArrayView value,
+                           const std::optional<Unit>& unit, QuantityMetadata* metadata) {
+  return write_value(section, quantity, value, unit, metadata);
 }
 
 std::string relative_file_name(const std::filesystem::path& target,

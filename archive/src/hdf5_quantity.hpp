@@ -47,6 +47,9 @@ Attributes nxdata_attributes(const H5WebAnnotation& annotation);
 /// `metadata`, the quantity's metadata is read back into it.
 std::string write_quantity(const Section& section, const QuantityDef& quantity, const Array& value,
                            const std::optional<Unit>& unit, QuantityMetadata* metadata = nullptr);
+/// write_quantity() of numbers or bools from a view's buffer, uncopied.
+std::string write_quantity(const Section& section, const QuantityDef& quantity, ArrayView value,
+                           const std::optional<Unit>& unit, QuantityMetadata* metadata = nullptr);
 
 /// Writes an external link at the quantity's path in the entry's archive
 /// HDF5 file to the dataset `reference` points to, with a file name relative

@@ -169,6 +169,13 @@ void Section::set(std::string_view name, Array value) {
   values_.insert_or_assign(std::string(name), std::move(value));
 }
 
+void Section::set(std::string_view name, ArrayView value) {
+  const QuantityDef& q = def_->quantity_def(name);
+  if (q.kind() != QuantityKind::hdf5_reference) return set(name, value.to_array());
+  detail::require_hdf5_context(*this);
+  write_hdf5(q, value, q.unit());
+}
+
 void Section::set(std::string_view name, UnitArray value) {
   const QuantityDef& q = def_->quantity_def(name);
   if (q.kind() == QuantityKind::hdf5_reference) {
@@ -213,8 +220,14 @@ void Section::set_array(const QuantityDef& q, Array value, std::optional<Unit> u
   } else if (unit) {
     effective = std::move(unit);
   }
+  write_hdf5(q, value, effective);
+}
+
+template <class Value>
+void Section::write_hdf5(const QuantityDef& q, const Value& value,
+                         const std::optional<Unit>& unit) {
   QuantityMetadata metadata;
-  std::string reference = detail::write_quantity(*this, q, value, effective, &metadata);
+  std::string reference = detail::write_quantity(*this, q, value, unit, &metadata);
   values_.insert_or_assign(q.name(), std::move(reference));
   metadata_.insert_or_assign(q.name(), std::move(metadata));
 }

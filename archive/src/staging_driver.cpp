@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "beneath.hpp"
+#include "direct_write.hpp"
 #include "h5archive/errors.hpp"
 #include "hdf5_handle.hpp"
 #include "printable.hpp"
@@ -50,6 +51,7 @@ struct File {
   bool ignore_disabled_locks;
   DriverInfo* info;
   std::string* name;
+  detail::DirectFd direct;  // large raw-data writes (direct_write.hpp)
 };
 
 constexpr haddr_t kMaxAddr = (static_cast<haddr_t>(1) << (8 * sizeof(off_t) - 1)) - 1;
@@ -158,6 +160,7 @@ H5FD_t* open_file(const char* name, unsigned flags, hid_t fapl, haddr_t maxaddr)
 
 herr_t close_file(H5FD_t* file_) {
   auto* file = reinterpret_cast<File*>(file_);
+  detail::close_direct(file->direct);
   const int status = ::close(file->fd);
   const int err = errno;
   delete file->info;
@@ -236,7 +239,7 @@ herr_t read(H5FD_t* f_, H5FD_mem_t, hid_t, haddr_t addr, size_t size, void* buf)
   return 0;
 }
 
-herr_t write(H5FD_t* f_, H5FD_mem_t, hid_t, haddr_t addr, size_t size, const void* buf) {
+herr_t write(H5FD_t* f_, H5FD_mem_t type, hid_t, haddr_t addr, size_t size, const void* buf) {
   auto* f = reinterpret_cast<File*>(f_);
   if (overflows(addr, size)) {
     push(H5E_ARGS, H5E_OVERFLOW,
@@ -244,19 +247,15 @@ herr_t write(H5FD_t* f_, H5FD_mem_t, hid_t, haddr_t addr, size_t size, const voi
     return -1;
   }
   const auto* in = static_cast<const char*>(buf);
-  while (size > 0) {
-    const ssize_t n = ::pwrite(f->fd, in, size < kMaxIo ? size : kMaxIo, static_cast<off_t>(addr));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      push_errno(H5E_IO, H5E_WRITEERROR, fmt::format("h5archive: writing {} failed", *f->name),
-                 n < 0 ? errno : ENOSPC);
-      return -1;
-    }
-    size -= static_cast<size_t>(n);
-    addr += static_cast<haddr_t>(n);
-    in += n;
+  const auto at = static_cast<off_t>(addr);
+  // Raw data, the bulk of a large quantity, past the page cache.
+  const int err = type == H5FD_MEM_DRAW ? detail::write_direct(f->fd, f->direct, in, size, at)
+                                        : detail::write_all(f->fd, in, size, at);
+  if (err != 0) {
+    push_errno(H5E_IO, H5E_WRITEERROR, fmt::format("h5archive: writing {} failed", *f->name), err);
+    return -1;
   }
-  if (addr > f->eof) f->eof = addr;
+  if (addr + size > f->eof) f->eof = addr + size;
   return 0;
 }
 

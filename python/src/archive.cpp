@@ -38,9 +38,12 @@ void set_value(Section& s, std::string_view name, nb::handle value) {
   } else if (nb::isinstance<nb::float_>(value)) {
     s.set(name, nb::cast<double>(value));
   } else {
-    Array array = to_array(value);
+    // The write goes straight from numpy's buffer (no copy for a C-ordered
+    // array); `keep` holds that buffer's array until the GIL is back.
+    nb::object keep;
+    ArrayView view = to_view(value, keep);
     nb::gil_scoped_release release;
-    s.set(name, std::move(array));
+    s.set(name, view);
   }
 }
 

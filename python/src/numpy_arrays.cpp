@@ -94,27 +94,33 @@ nb::object strings_to_numpy(const Array& array) {
 
 }  // namespace
 
-Array to_array(nb::handle value) {
+ArrayView to_view(nb::handle value, nb::object& keep) {
   nb::object numpy = nb::module_::import_("numpy");
   // asarray returns a C-contiguous ndarray unchanged; anything else is copied.
-  nb::object contiguous = numpy.attr("asarray")(value, nb::arg("order") = "C");
+  keep = numpy.attr("asarray")(value, nb::arg("order") = "C");
   using Input = nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu>;
   Input in;
-  if (!nb::try_cast<Input>(contiguous, in, false)) {
+  if (!nb::try_cast<Input>(keep, in, false)) {
     throw TypeMismatchError("Cannot store a numpy array of dtype " +
-                            nb::cast<std::string>(contiguous.attr("dtype").attr("name")));
+                            nb::cast<std::string>(keep.attr("dtype").attr("name")));
   }
   std::optional<DType> dtype = dtype_of_dlpack(in.dtype());
   if (!dtype) {
     throw TypeMismatchError("Cannot store a numpy array of dtype " +
-                            nb::cast<std::string>(contiguous.attr("dtype").attr("name")) +
+                            nb::cast<std::string>(keep.attr("dtype").attr("name")) +
                             " (bool, integers, floats and complex numbers only)");
   }
   Shape shape(in.shape_ptr(), in.shape_ptr() + in.ndim());
-  Array array = Array::zeros(*dtype, shape);
+  // `keep` holds the ndarray, so its buffer outlives `in`.
+  const auto* data = static_cast<const std::byte*>(in.data());
+  return ArrayView(*dtype, std::move(shape), {data, in.nbytes()});
+}
+
+Array to_array(nb::handle value) {
+  nb::object keep;
+  ArrayView view = to_view(value, keep);
   nb::gil_scoped_release release;
-  if (in.nbytes() > 0) std::memcpy(array.bytes().data(), in.data(), in.nbytes());
-  return array;
+  return view.to_array();
 }
 
 nb::object to_numpy(Array array) {

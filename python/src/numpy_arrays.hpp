@@ -7,12 +7,17 @@
 
 namespace h5archive::python {
 
-/// `value` as an Array: anything numpy.asarray(value, order="C") takes. A
-/// C-contiguous ndarray is read in place (one copy, into the Array the library
-/// owns, with the GIL released); any other layout (Fortran order, strided
-/// views) and lists are first copied to C order by numpy. bool, int8..64,
-/// uint8..64, float32/64 and complex64/128; other dtypes: TypeMismatchError
-/// naming the dtype.
+/// `value` as a view of numbers in a C-ordered buffer: anything
+/// numpy.asarray(value, order="C") takes. A C-contiguous ndarray is viewed in
+/// place, uncopied; any other layout (Fortran order, strided views) and lists
+/// are first copied to C order by numpy. `keep` receives the ndarray whose
+/// buffer the view shows: hold it until the view is no longer used. bool,
+/// int8..64, uint8..64, float32/64 and complex64/128; other dtypes:
+/// TypeMismatchError naming the dtype. Needs the GIL.
+ArrayView to_view(nanobind::handle value, nanobind::object& keep);
+
+/// to_view() copied into an Array the library owns (the copy runs with the
+/// GIL released).
 Array to_array(nanobind::handle value);
 
 /// A numpy array owning `array`'s buffer (no copy) for numbers and bools; a

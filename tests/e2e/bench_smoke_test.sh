@@ -38,7 +38,8 @@ for expected in "hdf5     1.14" "cpu      " "ram      " \
   "Reference::parse, mixed references" \
   "StagingArea::resolve" \
   "serve /meta vs h5grove app" \
-  "serve /data 1 MiB bin vs h5grove app"; do
+  "serve /data 1 MiB bin vs h5grove app" \
+  "Python: assign 8 MiB float64 + save vs h5py create_dataset"; do
   grep -qF -- "$expected" "$work/out" || fail "no line with '$expected'"
 done
 # One table: its header appears once.

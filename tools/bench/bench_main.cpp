@@ -5,7 +5,7 @@
 //
 //   bench [--size-mib M] [--reps N] [--stream-sizes A,B,C] [--block-mib B]
 //         [--deflate-mib D] [--stream-reps N] [--calls N] [--cycles N] [--python PATH]
-//         [--only write,stream,connector,references,serve]
+//         [--wheel-python PATH] [--only write,stream,connector,references,serve,python]
 //
 // Progress goes to stderr; the machine, the settings and the table to stdout.
 #include <fmt/core.h>
@@ -20,6 +20,7 @@
 
 #include "bench_support.hpp"
 #include "connector_bench.hpp"
+#include "python_bench.hpp"
 #include "reference_bench.hpp"
 #include "serve_bench.hpp"
 #include "stream_bench.hpp"
@@ -32,7 +33,7 @@ using namespace h5archive::bench;
 constexpr const char* kUsage =
     "usage: bench [--size-mib M] [--reps N] [--stream-sizes A,B,C] [--block-mib B]\n"
     "             [--deflate-mib D] [--stream-reps N] [--calls N] [--cycles N] [--python PATH]\n"
-    "             [--only write,stream,connector,references,serve]\n"
+    "             [--wheel-python PATH] [--only write,stream,connector,references,serve,python]\n"
     "  --size-mib M      quantity written and read (default 1024); streaming sizes\n"
     "                    default to M and 4M\n"
     "  --reps N          rounds per comparison (default 5)\n"
@@ -44,6 +45,8 @@ constexpr const char* kUsage =
     "  --cycles N        open/close cycles per side (default 10000)\n"
     "  --python PATH     python with h5py (default $H5ARCHIVE_VENV/bin/python, else\n"
     "                    ~/.cache/h5archive/venv-hdf5-1.14.5/bin/python)\n"
+    "  --wheel-python P  python of the wheel's venv, for the Python row (default\n"
+    "                    build/wheel-h5py-3.16.0/venv/bin/python, tests/wheel/prepare.sh)\n"
     "  --only LIST       run only these parts\n";
 
 struct Options {
@@ -56,7 +59,8 @@ struct Options {
   long calls = 20000;
   long cycles = 10000;
   std::string python;
-  std::set<std::string> parts{"write", "stream", "connector", "references", "serve"};
+  std::string wheel_python = H5ARCHIVE_BENCH_WHEEL_PYTHON;
+  std::set<std::string> parts{"write", "stream", "connector", "references", "serve", "python"};
 };
 
 bool positive(const std::string& text, long& out) {
@@ -73,6 +77,8 @@ bool parse(int argc, char** argv, Options& o) {
     long v = 0;
     if (arg == "--python") {
       o.python = value;
+    } else if (arg == "--wheel-python") {
+      o.wheel_python = value;
     } else if (arg == "--only" || arg == "--stream-sizes") {
       std::stringstream in(value);
       std::set<std::string> parts;
@@ -184,6 +190,11 @@ int run(const Options& o, const std::string& self, const std::string& command) {
     so.h5grove_app = H5ARCHIVE_BENCH_H5GROVE_APP;
     so.reps = o.reps < 3 ? o.reps : 3;
     const auto more = serve_rows(run_serve_bench(so, sub));
+    rows.insert(rows.end(), more.begin(), more.end());
+  }
+  if (o.parts.contains("python")) {
+    const auto more = python_rows(run_python_bench(
+        {o.size_mib, o.reps, o.wheel_python, H5ARCHIVE_BENCH_PYTHON_ASSIGN}, folder.path()));
     rows.insert(rows.end(), more.begin(), more.end());
   }
   fmt::print("\n");

@@ -30,6 +30,8 @@ std::uint64_t element_count(const Shape& shape);
 std::size_t check_allocatable(DType dtype, std::size_t string_size, const Shape& shape,
                               std::string_view what);
 
+class ArrayView;
+
 /// A dense, row-major N-d array. Numeric and bool elements live in a byte
 /// buffer (bool as one byte 0/1); string elements in a vector of strings.
 /// A 0-d array (empty shape) holds one element; a shape with a 0 holds none.
@@ -104,6 +106,10 @@ class Array {
   /// throws TypeMismatchError unless can_cast_safely(dtype(), to).
   Array cast_to(DType to) const;
 
+  /// A view of this array's elements (numeric and bool only: ValueError
+  /// for strings); valid while the array lives and is not resized.
+  ArrayView view() const;
+
   /// Same dtype, shape and elements.
   friend bool operator==(const Array& a, const Array& b);
 
@@ -116,6 +122,42 @@ class Array {
   std::size_t string_size_ = 0;
   std::vector<std::byte> bytes_;
   std::vector<std::string> strings_;
+};
+
+/// A non-owning, read-only view of a dense row-major numeric or bool array
+/// in someone else's buffer (a numpy array's, an Array's): what assigning a
+/// large value writes from without copying it (Section::set, write_dataset).
+/// The buffer must outlive the view and not change while it is written.
+/// Strings have no view: their elements are not one buffer.
+class ArrayView {
+ public:
+  /// Checks that `bytes` holds exactly the elements of `shape` in `dtype`
+  /// (ValueError naming both sizes otherwise, or naming a string dtype).
+  ArrayView(DType dtype, Shape shape, std::span<const std::byte> bytes);
+  /// The elements of `array` (Array::view()); implicit, so that an Array
+  /// goes wherever a view does.
+  ArrayView(const Array& array);  // NOLINT(google-explicit-constructor)
+
+  DType dtype() const { return dtype_; }
+  const Shape& shape() const { return shape_; }
+  std::size_t rank() const { return shape_.size(); }
+  std::uint64_t size() const { return element_count(shape_); }
+  /// Always 0: views hold numbers and bools only (like Array::string_size).
+  std::size_t string_size() const { return 0; }
+  std::string dtype_name() const { return h5archive::dtype_name(dtype_); }
+  const std::byte* data() const { return bytes_.data(); }
+  std::span<const std::byte> bytes() const { return bytes_; }
+
+  /// An owning copy (check_allocatable's ValueError if it cannot be held).
+  Array to_array() const;
+  /// The elements converted to `to` into a new Array; TypeMismatchError
+  /// "Cannot safely cast <from> to <to>" unless can_cast_safely(dtype(), to).
+  Array cast_to(DType to) const;
+
+ private:
+  DType dtype_;
+  Shape shape_;
+  std::span<const std::byte> bytes_;
 };
 
 }  // namespace h5archive

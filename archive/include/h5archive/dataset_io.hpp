@@ -39,6 +39,11 @@ using Attributes = std::vector<std::pair<std::string, AttributeValue>>;
 /// `attributes` are written on the dataset (overwriting same-named ones).
 void write_dataset(const std::filesystem::path& file, const std::string& dataset_path,
                    const Array& value, const Attributes& attributes = {});
+/// write_dataset() of numbers or bools straight from a view's buffer: no
+/// copy when the stored dtype is the view's (HDF5 reads the buffer itself).
+/// Same rules and messages.
+void write_dataset(const std::filesystem::path& file, const std::string& dataset_path,
+                   ArrayView value, const Attributes& attributes = {});
 
 /// Writes `attributes` on the group at `group_path` (created if missing).
 void write_group_attributes(const std::filesystem::path& file, const std::string& group_path,

@@ -71,6 +71,11 @@ class Section {
   // On any error the stored value, and the files, are unchanged.
 
   void set(std::string_view name, Array value);
+  /// An array in someone else's buffer (a numpy array's). An HDF5 quantity
+  /// is written straight from it, with no copy of the elements (the buffer
+  /// must not change until set() returns); other quantities keep a copy, as
+  /// set(Array) would. Same rules and messages as set(Array).
+  void set(std::string_view name, ArrayView value);
   void set(std::string_view name, UnitArray value);
   void set(std::string_view name, std::string value);
   void set(std::string_view name, const char* value) { set(name, std::string(value)); }
@@ -180,6 +185,9 @@ class Section {
   void set_native(std::string_view name, Array value, const std::string& repr);
   void set_list(std::string_view name, Array value, const std::string& repr);
   void set_array(const QuantityDef& q, Array value, std::optional<Unit> unit);
+  // Writes an Array or ArrayView as HDF5 quantity q and stores its reference.
+  template <class Value>
+  void write_hdf5(const QuantityDef& q, const Value& value, const std::optional<Unit>& unit);
   void adopt_children();
   std::vector<std::unique_ptr<Section>>& children(std::string_view name);
 
