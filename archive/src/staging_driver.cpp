@@ -394,7 +394,7 @@ bool use_staging_driver(hid_t fapl, const std::filesystem::path& file) {
   const DriverInfo info{staged->root, staged->file,
                         staged->upload_dir.empty() ? staged->root : staged->upload_dir};
   detail::check(H5Pset_driver(fapl, staging_driver(), &info),
-                "Selecting the staging driver for " + file.string());
+                [&] { return "Selecting the staging driver for " + file.string(); });
   return true;
 }
 

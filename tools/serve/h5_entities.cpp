@@ -44,9 +44,10 @@ json attributes_metadata(hid_t object) {
   std::sort(names.begin(), names.end());
   json list = json::array();
   for (const auto& name : names) {
-    Id attr = checked_id(H5Aopen(object, name.c_str(), H5P_DEFAULT), "Opening attribute " + name);
-    Id space = checked_id(H5Aget_space(attr.get()), "Reading attribute " + name);
-    Id type = checked_id(H5Aget_type(attr.get()), "Reading attribute " + name);
+    Id attr = checked_id(H5Aopen(object, name.c_str(), H5P_DEFAULT),
+                         [&] { return "Opening attribute " + name; });
+    Id space = checked_id(H5Aget_space(attr.get()), [&] { return "Reading attribute " + name; });
+    Id type = checked_id(H5Aget_type(attr.get()), [&] { return "Reading attribute " + name; });
     list.push_back(
         {{"name", name}, {"shape", space_shape(space.get())}, {"type", type_metadata(type.get())}});
   }

@@ -85,10 +85,11 @@ std::string attribute_value(hid_t object, const std::string& key, const std::str
     H5Eclear2(H5E_DEFAULT);
     throw ApiError(404, key + " is not an attribute of " + path);
   }
-  Id attr = checked_id(H5Aopen(object, key.c_str(), H5P_DEFAULT), "Opening attribute " + key);
-  Id space = checked_id(H5Aget_space(attr.get()), "Reading attribute " + key);
+  Id attr = checked_id(H5Aopen(object, key.c_str(), H5P_DEFAULT),
+                       [&] { return "Opening attribute " + key; });
+  Id space = checked_id(H5Aget_space(attr.get()), [&] { return "Reading attribute " + key; });
   if (H5Sget_simple_extent_type(space.get()) == H5S_NULL) return "null";
-  Id file_type = checked_id(H5Aget_type(attr.get()), "Reading attribute " + key);
+  Id file_type = checked_id(H5Aget_type(attr.get()), [&] { return "Reading attribute " + key; });
   Id type = json_memory_type(file_type.get());
   const int rank = H5Sget_simple_extent_ndims(space.get());
   std::vector<hsize_t> dims(static_cast<std::size_t>(rank > 0 ? rank : 0));
