@@ -9,6 +9,7 @@
 
 #include "dataset_io_detail.hpp"
 #include "dataset_io_internal.hpp"
+#include "dataset_reader.hpp"
 #include "h5archive/checked_size.hpp"
 #include "h5archive/dataset_io.hpp"
 #include "h5archive/selection.hpp"
@@ -27,6 +28,7 @@ using detail::Kind;
 using detail::kind_name;
 using detail::list_str;
 using detail::make_space;
+using detail::OpenDataset;
 using detail::QuietErrors;
 using detail::space_shape;
 
@@ -72,14 +74,9 @@ Array read_elements(const detail::StoredType& stored, const Shape& mem_shape,
   return a;
 }
 
-struct OpenDataset {
-  Hid file;
-  Hid dataset;
-  std::string path;  // normalised
-  std::string what;  // "Dataset /x in <file>"
-};
+}  // namespace
 
-OpenDataset open_dataset(const fs::path& file, const std::string& dataset_path) {
+OpenDataset detail::open_for_reading(const fs::path& file, const std::string& dataset_path) {
   OpenDataset d;
   const InFilePath path(dataset_path);
   d.path = path.str();
@@ -95,11 +92,9 @@ OpenDataset open_dataset(const fs::path& file, const std::string& dataset_path) 
   return d;
 }
 
-}  // namespace
-
 Array read_dataset(const fs::path& file, const std::string& dataset_path,
                    const std::optional<Hyperslab>& slab) {
-  OpenDataset d = open_dataset(file, dataset_path);
+  const OpenDataset d = detail::open_for_reading(file, dataset_path);
   Hid type = checked(H5Dget_type(d.dataset.get()), [&] { return "Reading the type of " + d.what; });
   const detail::StoredType stored = detail::stored_type(type.get(), d.what);
   Hid file_space =
@@ -192,7 +187,10 @@ bool hdf5_converts(DType from, DType to) {
 
 Array read_dataset_strided(const fs::path& file, const std::string& dataset_path,
                            const StridedSlab& slab) {
-  OpenDataset d = open_dataset(file, dataset_path);
+  return detail::read_strided(detail::open_for_reading(file, dataset_path), slab);
+}
+
+Array detail::read_strided(const OpenDataset& d, const StridedSlab& slab) {
   Hid type = checked(H5Dget_type(d.dataset.get()), [&] { return "Reading the type of " + d.what; });
   const detail::StoredType stored = detail::stored_type(type.get(), d.what);
   Hid file_space =
@@ -207,7 +205,12 @@ Array read_dataset_strided(const fs::path& file, const std::string& dataset_path
 void read_dataset_into(const fs::path& file, const std::string& dataset_path,
                        const StridedSlab& slab, void* buffer, std::size_t buffer_bytes,
                        DType mem_dtype) {
-  OpenDataset d = open_dataset(file, dataset_path);
+  detail::read_into(detail::open_for_reading(file, dataset_path), slab, buffer, buffer_bytes,
+                    mem_dtype);
+}
+
+void detail::read_into(const OpenDataset& d, const StridedSlab& slab, void* buffer,
+                       std::size_t buffer_bytes, DType mem_dtype) {
   Hid type = checked(H5Dget_type(d.dataset.get()), [&] { return "Reading the type of " + d.what; });
   const detail::StoredType stored = detail::stored_type(type.get(), d.what);
   const std::string stored_name = dtype_name(stored.dtype, stored.string_size);
@@ -247,7 +250,10 @@ void read_dataset_into(const fs::path& file, const std::string& dataset_path,
 }
 
 DatasetInfo dataset_info(const fs::path& file, const std::string& dataset_path) {
-  OpenDataset d = open_dataset(file, dataset_path);
+  return detail::info_of(detail::open_for_reading(file, dataset_path));
+}
+
+DatasetInfo detail::info_of(const OpenDataset& d) {
   Hid type = checked(H5Dget_type(d.dataset.get()), [&] { return "Reading the type of " + d.what; });
   const detail::StoredType stored = detail::stored_type(type.get(), d.what);
   Hid space =
