@@ -35,6 +35,7 @@ LAYERS = [
     ("staging", ["staging_config", "staging_area", "staging_driver", "staged_open",
                  "unsafe_storage"]),
     ("hdf5 layer", ["dataset_io", "dataset_io_detail", "dataset_io_internal", "dataset_read",
+                    "dataset_reader",
                     "hdf5_file", "hdf5_paths", "hdf5_types", "staged_write", "layout",
                     "require_dataset", "selection", "slice_read", "resolve_read",
                     "selection_stream"]),

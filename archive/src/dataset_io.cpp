@@ -154,24 +154,27 @@ void write_attribute(hid_t obj, const std::string& name, const AttributeValue& v
     if (H5Aexists(obj, name.c_str()) > 0) {
       // Same type and shape: overwritten in place, the only way open in SWMR
       // mode (which cannot create or delete attributes); else replaced.
-      Hid old = checked(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "Opening the old " + what);
-      Hid old_type = checked(H5Aget_type(old.get()), "Reading the type of " + what);
-      Hid old_space = checked(H5Aget_space(old.get()), "Reading the dataspace of " + what);
+      Hid old = checked(H5Aopen(obj, name.c_str(), H5P_DEFAULT),
+                        [&] { return "Opening the old " + what; });
+      Hid old_type = checked(H5Aget_type(old.get()), [&] { return "Reading the type of " + what; });
+      Hid old_space =
+          checked(H5Aget_space(old.get()), [&] { return "Reading the dataspace of " + what; });
       if (H5Tequal(old_type.get(), ftype.get()) > 0 &&
           H5Sextent_equal(old_space.get(), space.get()) > 0) {
         if (array->size() > 0)
-          check(H5Awrite(old.get(), buffer.type.get(), buffer.data), "Writing " + what);
+          check(H5Awrite(old.get(), buffer.type.get(), buffer.data),
+                [&] { return "Writing " + what; });
         return;
       }
       old.close();
-      check(H5Adelete(obj, name.c_str()), "Deleting the old " + what);
+      check(H5Adelete(obj, name.c_str()), [&] { return "Deleting the old " + what; });
     }
   }
   Hid attr =
       checked(H5Acreate2(obj, name.c_str(), ftype.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-              "Creating " + what);
+              [&] { return "Creating " + what; });
   if (array->size() > 0)
-    check(H5Awrite(attr.get(), buffer.type.get(), buffer.data), "Writing " + what);
+    check(H5Awrite(attr.get(), buffer.type.get(), buffer.data), [&] { return "Writing " + what; });
 }
 
 void write_attributes(hid_t obj, const Attributes& attributes, const std::string& where) {
@@ -210,7 +213,7 @@ void check_reassigned_shape(bool same, const std::string& existing, const std::s
 
 StoredType check_reassigned_dtype(hid_t dataset, DType dtype, std::size_t string_size,
                                   const std::string& what) {
-  Hid type = checked(H5Dget_type(dataset), "Reading the type of " + what);
+  Hid type = checked(H5Dget_type(dataset), [&] { return "Reading the type of " + what; });
   const StoredType target = stored_type(type.get(), what);
   if (!can_cast_safely(dtype, string_size, target.dtype, target.string_size))
     throw TypeMismatchError("Datatypes cannot be safely cast (existing " +
@@ -221,11 +224,12 @@ StoredType check_reassigned_dtype(hid_t dataset, DType dtype, std::size_t string
 
 Hid open_dataset(hid_t f, const std::string& path, hid_t dapl, const fs::path& file,
                  const std::string& what) {
-  Hid dataset = checked(H5Dopen2(f, path.c_str(), dapl), "Opening " + what);
+  Hid dataset = checked(H5Dopen2(f, path.c_str(), dapl), [&] { return "Opening " + what; });
   // Reading or writing such a dataset would open its external files with
   // plain open(), or its virtual sources under names HDF5 picks.
   if (is_staged(file)) {
-    Hid dcpl = checked(H5Dget_create_plist(dataset.get()), "Reading the creation list of " + what);
+    Hid dcpl = checked(H5Dget_create_plist(dataset.get()),
+                       [&] { return "Reading the creation list of " + what; });
     refuse_unsafe_storage(dcpl.get(), file, path);
   }
   return dataset;
@@ -272,7 +276,7 @@ void write_value(const fs::path& file, const std::string& dataset_path, const Va
     required = detail::require_dataset(f.get(), path, file, request, what);
     if (value.size() > 0)
       check(H5Dwrite(dataset.get(), buffer.type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data),
-            "Writing " + what);
+            [&] { return "Writing " + what; });
     write_attributes(dataset.get(), attributes(), what);
     detail::commit_staged_dataset(f.get(), dataset.get(), path, required.existed, file, what);
   } catch (...) {
@@ -327,7 +331,8 @@ void write_group_attributes(const fs::path& file, const std::string& group_path,
   } else if (k != Kind::group) {
     incompatible(k, path, file);
   }
-  Hid group = checked(H5Oopen(f.get(), path.c_str(), H5P_DEFAULT), "Opening " + what);
+  Hid group =
+      checked(H5Oopen(f.get(), path.c_str(), H5P_DEFAULT), [&] { return "Opening " + what; });
   write_attributes(group.get(), attributes, what);
   group.close();
   detail::close_written_file(f, file);
@@ -342,13 +347,14 @@ void write_external_link(const fs::path& file, const std::string& link_path,
   const Kind k = probe_path(f.get(), link, file);
   // An old link is replaced; stored data never is (it would be lost silently).
   if (k == Kind::link)
-    check(H5Ldelete(f.get(), path.c_str(), H5P_DEFAULT), "Deleting the old " + what);
+    check(H5Ldelete(f.get(), path.c_str(), H5P_DEFAULT),
+          [&] { return "Deleting the old " + what; });
   else if (k != Kind::missing)
     incompatible(k, path, file);
   require_groups(f.get(), link, link.size() - 1, file);
   check(H5Lcreate_external(target_file.c_str(), target_path.c_str(), f.get(), path.c_str(),
                            H5P_DEFAULT, H5P_DEFAULT),
-        "Creating external " + what + " to " + target_file + "#" + target_path);
+        [&] { return "Creating external " + what + " to " + target_file + "#" + target_path; });
   detail::close_written_file(f, file);
 }
 

@@ -9,6 +9,7 @@
 
 #include "dataset_io_detail.hpp"
 #include "dataset_io_internal.hpp"
+#include "dataset_reader.hpp"
 #include "h5archive/checked_size.hpp"
 #include "h5archive/dataset_io.hpp"
 #include "h5archive/selection.hpp"
@@ -27,6 +28,7 @@ using detail::Kind;
 using detail::kind_name;
 using detail::list_str;
 using detail::make_space;
+using detail::OpenDataset;
 using detail::QuietErrors;
 using detail::space_shape;
 
@@ -72,14 +74,9 @@ Array read_elements(const detail::StoredType& stored, const Shape& mem_shape,
   return a;
 }
 
-struct OpenDataset {
-  Hid file;
-  Hid dataset;
-  std::string path;  // normalised
-  std::string what;  // "Dataset /x in <file>"
-};
+}  // namespace
 
-OpenDataset open_dataset(const fs::path& file, const std::string& dataset_path) {
+OpenDataset detail::open_for_reading(const fs::path& file, const std::string& dataset_path) {
   OpenDataset d;
   const InFilePath path(dataset_path);
   d.path = path.str();
@@ -95,14 +92,13 @@ OpenDataset open_dataset(const fs::path& file, const std::string& dataset_path) 
   return d;
 }
 
-}  // namespace
-
 Array read_dataset(const fs::path& file, const std::string& dataset_path,
                    const std::optional<Hyperslab>& slab) {
-  OpenDataset d = open_dataset(file, dataset_path);
-  Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
+  const OpenDataset d = detail::open_for_reading(file, dataset_path);
+  Hid type = checked(H5Dget_type(d.dataset.get()), [&] { return "Reading the type of " + d.what; });
   const detail::StoredType stored = detail::stored_type(type.get(), d.what);
-  Hid file_space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
+  Hid file_space =
+      checked(H5Dget_space(d.dataset.get()), [&] { return "Reading the dataspace of " + d.what; });
   const Shape shape = space_shape(file_space.get(), d.what, H5Tget_size(type.get()));
   Shape mem_shape = shape;
   if (slab && !shape.empty()) {
@@ -119,7 +115,9 @@ Array read_dataset(const fs::path& file, const std::string& dataset_path,
     if (element_count(count) > 0)
       check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, s.data(), nullptr, c.data(),
                                 nullptr),
-            "Selecting " + list_str(start) + " count " + list_str(count) + " of " + d.what);
+            [&] {
+              return "Selecting " + list_str(start) + " count " + list_str(count) + " of " + d.what;
+            });
   } else if (slab && (!slab->start.empty() || !slab->count.empty())) {
     throw ValueError("Selection start " + list_str(slab->start) + " count " +
                      list_str(slab->count) + " does not fit " + d.what + " of shape ()");
@@ -127,7 +125,7 @@ Array read_dataset(const fs::path& file, const std::string& dataset_path,
   Hid mem_space = make_space(mem_shape);
   return read_elements(stored, mem_shape, "Reading " + d.what, [&](hid_t mtype, void* buf) {
     check(H5Dread(d.dataset.get(), mtype, mem_space.get(), file_space.get(), H5P_DEFAULT, buf),
-          "Reading " + d.what);
+          [&] { return "Reading " + d.what; });
   });
 }
 
@@ -168,9 +166,9 @@ Hid select_strided(const OpenDataset& d, hid_t file_space, std::size_t item_size
     std::vector<hsize_t> s(start.begin(), start.end()), c(count.begin(), count.end()),
         st(stride.begin(), stride.end());
     check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, s.data(), st.data(), c.data(), nullptr),
-          "Selecting " + described + " of " + d.what);
+          [&] { return "Selecting " + described + " of " + d.what; });
   } else if (!shape.empty()) {
-    check(H5Sselect_none(file_space), "Selecting nothing of " + d.what);
+    check(H5Sselect_none(file_space), [&] { return "Selecting nothing of " + d.what; });
   }
   return make_space(slab.result_shape);
 }
@@ -189,22 +187,31 @@ bool hdf5_converts(DType from, DType to) {
 
 Array read_dataset_strided(const fs::path& file, const std::string& dataset_path,
                            const StridedSlab& slab) {
-  OpenDataset d = open_dataset(file, dataset_path);
-  Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
+  return detail::read_strided(detail::open_for_reading(file, dataset_path), slab);
+}
+
+Array detail::read_strided(const OpenDataset& d, const StridedSlab& slab) {
+  Hid type = checked(H5Dget_type(d.dataset.get()), [&] { return "Reading the type of " + d.what; });
   const detail::StoredType stored = detail::stored_type(type.get(), d.what);
-  Hid file_space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
+  Hid file_space =
+      checked(H5Dget_space(d.dataset.get()), [&] { return "Reading the dataspace of " + d.what; });
   Hid mem_space = select_strided(d, file_space.get(), H5Tget_size(type.get()), slab);
   return read_elements(stored, slab.result_shape, "Reading " + d.what, [&](hid_t mtype, void* buf) {
     check(H5Dread(d.dataset.get(), mtype, mem_space.get(), file_space.get(), H5P_DEFAULT, buf),
-          "Reading " + d.what);
+          [&] { return "Reading " + d.what; });
   });
 }
 
 void read_dataset_into(const fs::path& file, const std::string& dataset_path,
                        const StridedSlab& slab, void* buffer, std::size_t buffer_bytes,
                        DType mem_dtype) {
-  OpenDataset d = open_dataset(file, dataset_path);
-  Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
+  detail::read_into(detail::open_for_reading(file, dataset_path), slab, buffer, buffer_bytes,
+                    mem_dtype);
+}
+
+void detail::read_into(const OpenDataset& d, const StridedSlab& slab, void* buffer,
+                       std::size_t buffer_bytes, DType mem_dtype) {
+  Hid type = checked(H5Dget_type(d.dataset.get()), [&] { return "Reading the type of " + d.what; });
   const detail::StoredType stored = detail::stored_type(type.get(), d.what);
   const std::string stored_name = dtype_name(stored.dtype, stored.string_size);
   if (is_string(stored.dtype) || is_string(mem_dtype))
@@ -213,7 +220,8 @@ void read_dataset_into(const fs::path& file, const std::string& dataset_path,
   if (!can_cast_safely(stored.dtype, mem_dtype))
     throw TypeMismatchError("Cannot read " + d.what + " (" + stored_name + ") as " +
                             dtype_name(mem_dtype) + ": the cast is not safe");
-  Hid file_space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
+  Hid file_space =
+      checked(H5Dget_space(d.dataset.get()), [&] { return "Reading the dataspace of " + d.what; });
   Hid mem_space = select_strided(d, file_space.get(), H5Tget_size(type.get()), slab);
   const std::uint64_t n = element_count(slab.result_shape);
   const std::uint64_t needed = checked_byte_size(slab.result_shape, dtype_size(mem_dtype), d.what);
@@ -226,7 +234,7 @@ void read_dataset_into(const fs::path& file, const std::string& dataset_path,
     Hid mtype = detail::memory_type(mem_dtype);
     check(H5Dread(d.dataset.get(), mtype.get(), mem_space.get(), file_space.get(), H5P_DEFAULT,
                   buffer),
-          "Reading " + d.what);
+          [&] { return "Reading " + d.what; });
     return;
   }
   // Enum (bool) and integer-to-compound conversions are not HDF5's: read in
@@ -236,16 +244,20 @@ void read_dataset_into(const fs::path& file, const std::string& dataset_path,
   Hid stype = detail::memory_type(stored.dtype);
   check(H5Dread(d.dataset.get(), stype.get(), mem_space.get(), file_space.get(), H5P_DEFAULT,
                 raw.bytes().data()),
-        "Reading " + d.what);
+        [&] { return "Reading " + d.what; });
   const Array cast = raw.cast_to(mem_dtype);
   std::memcpy(buffer, cast.bytes().data(), cast.bytes().size());
 }
 
 DatasetInfo dataset_info(const fs::path& file, const std::string& dataset_path) {
-  OpenDataset d = open_dataset(file, dataset_path);
-  Hid type = checked(H5Dget_type(d.dataset.get()), "Reading the type of " + d.what);
+  return detail::info_of(detail::open_for_reading(file, dataset_path));
+}
+
+DatasetInfo detail::info_of(const OpenDataset& d) {
+  Hid type = checked(H5Dget_type(d.dataset.get()), [&] { return "Reading the type of " + d.what; });
   const detail::StoredType stored = detail::stored_type(type.get(), d.what);
-  Hid space = checked(H5Dget_space(d.dataset.get()), "Reading the dataspace of " + d.what);
+  Hid space =
+      checked(H5Dget_space(d.dataset.get()), [&] { return "Reading the dataspace of " + d.what; });
   return DatasetInfo{space_shape(space.get(), d.what, H5Tget_size(type.get())), stored.dtype,
                      stored.string_size};
 }
@@ -267,15 +279,15 @@ std::optional<std::string> read_string_attribute(const fs::path& file,
   }
   const std::string what = "Attribute " + name + " of " + path + " in " + file.string();
   Hid attr = checked(H5Aopen_by_name(f.get(), path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-                     "Opening " + what);
-  Hid type = checked(H5Aget_type(attr.get()), "Reading the type of " + what);
+                     [&] { return "Opening " + what; });
+  Hid type = checked(H5Aget_type(attr.get()), [&] { return "Reading the type of " + what; });
   const detail::StoredType stored = detail::stored_type(type.get(), what);
   if (!is_string(stored.dtype))
     throw TypeMismatchError(what + " is " + dtype_name(stored.dtype) + ", not a string");
-  Hid space = checked(H5Aget_space(attr.get()), "Reading the dataspace of " + what);
+  Hid space = checked(H5Aget_space(attr.get()), [&] { return "Reading the dataspace of " + what; });
   const Shape shape = space_shape(space.get(), what, H5Tget_size(type.get()));
   Array a = read_elements(stored, shape, "Reading " + what, [&](hid_t mtype, void* buf) {
-    check(H5Aread(attr.get(), mtype, buf), "Reading " + what);
+    check(H5Aread(attr.get(), mtype, buf), [&] { return "Reading " + what; });
   });
   std::string joined;
   for (const auto& s : a.strings()) joined += s;

@@ -25,7 +25,7 @@ Hid open_file(const fs::path& file) {
   Hid fapl = checked(H5Pcreate(H5P_FILE_ACCESS), "Creating a file-access property list");
   use_staging_driver(fapl.get(), file);
   return checked(H5Fopen(file.c_str(), H5F_ACC_RDONLY, fapl.get()),
-                 "Cannot open " + file.string() + " as an HDF5 file");
+                 [&] { return "Cannot open " + file.string() + " as an HDF5 file"; });
 }
 
 ObjectKind kind_of(H5O_type_t type) {

@@ -111,10 +111,11 @@ Hid open_existing_for_writing(const fs::path& file, hid_t base_fapl) {
     hbool_t on = true;
     for (const char* property : {"clear_status_flags", "skip_eof_check", "null_fsm_addr"})
       check(H5Pset(clearing.get(), property, &on),
-            "Preparing to clear the open-for-write mark of " + file.string());
+            [&] { return "Preparing to clear the open-for-write mark of " + file.string(); });
     Hid f = open_file(file, H5F_ACC_RDWR, clearing.get(),
                       "Clearing the open-for-write mark of " + file.string());
-    check(H5Fincrement_filesize(f.get(), 0), "Repairing the file size of " + file.string());
+    check(H5Fincrement_filesize(f.get(), 0),
+          [&] { return "Repairing the file size of " + file.string(); });
     close_written_file(f, file);
   }
   std::cerr << "h5archive: note: " << file.string()
@@ -208,7 +209,7 @@ std::uint64_t bytes_to_reserve(std::uint64_t block_bytes, std::uint64_t handed_b
 }
 
 void flush_file(hid_t f, const fs::path& file) {
-  check(H5Fflush(f, H5F_SCOPE_LOCAL), "Flushing " + file.string());
+  check(H5Fflush(f, H5F_SCOPE_LOCAL), [&] { return "Flushing " + file.string(); });
 }
 
 }  // namespace h5archive::detail

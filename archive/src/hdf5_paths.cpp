@@ -161,9 +161,11 @@ void require_groups(hid_t f, const InFilePath& object, std::size_t count, const 
     if (k == Kind::group) continue;
     if (k != Kind::missing) incompatible(k, path, file);
     const std::string what = "group " + path + " in " + file.string();
-    Hid group = checked(H5Gcreate_anon(f, H5P_DEFAULT, H5P_DEFAULT), "Creating " + what);
-    check(H5Fflush(f, H5F_SCOPE_LOCAL), "Flushing " + file.string());
-    check(H5Olink(group.get(), f, path.c_str(), H5P_DEFAULT, H5P_DEFAULT), "Linking " + what);
+    Hid group =
+        checked(H5Gcreate_anon(f, H5P_DEFAULT, H5P_DEFAULT), [&] { return "Creating " + what; });
+    check(H5Fflush(f, H5F_SCOPE_LOCAL), [&] { return "Flushing " + file.string(); });
+    check(H5Olink(group.get(), f, path.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+          [&] { return "Linking " + what; });
   }
 }
 
@@ -195,7 +197,7 @@ Hid make_space(const Shape& shape) {
   if (shape.empty()) return checked(H5Screate(H5S_SCALAR), "Creating a scalar dataspace");
   std::vector<hsize_t> dims(shape.begin(), shape.end());
   return checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
-                 "Creating a dataspace of shape " + shape_str(shape));
+                 [&] { return "Creating a dataspace of shape " + shape_str(shape); });
 }
 
 }  // namespace h5archive::detail

@@ -208,9 +208,13 @@ Location Location::archive(std::string_view upload_id, std::string_view entry_id
 
 Location Location::from_reference(std::string_view reference,
                                   std::optional<std::string_view> current_upload) {
-  Reference ref = Reference::parse(reference);
-  const Culprit culprit{Culprit::Form::reference, reference};
-  check_no_nul(culprit, reference);
+  return from_reference(Reference::parse(reference), reference, current_upload);
+}
+
+Location Location::from_reference(Reference ref, std::string_view text,
+                                  std::optional<std::string_view> current_upload) {
+  const Culprit culprit{Culprit::Form::reference, text};
+  check_no_nul(culprit, text);
   if (!ref.upload_id) {
     if (!current_upload) {
       throw ResolveError(

@@ -110,14 +110,14 @@ std::optional<StatisticValue> read_value_attribute(hid_t dataset, const char* na
     if (H5Aexists(dataset, name) <= 0) return std::nullopt;
   }
   const std::string where = fmt::format("attribute {} of {}", name, what);
-  Hid attr = checked(H5Aopen(dataset, name, H5P_DEFAULT), "Opening " + where);
-  Hid type = checked(H5Aget_type(attr.get()), "Reading the type of " + where);
+  Hid attr = checked(H5Aopen(dataset, name, H5P_DEFAULT), [&] { return "Opening " + where; });
+  Hid type = checked(H5Aget_type(attr.get()), [&] { return "Reading the type of " + where; });
   const detail::StoredType stored = detail::stored_type(type.get(), where);
   switch (stored.dtype) {
     case DType::boolean: {
       Hid mtype = detail::memory_type(DType::boolean);
       std::uint8_t v = 0;
-      check(H5Aread(attr.get(), mtype.get(), &v), "Reading " + where);
+      check(H5Aread(attr.get(), mtype.get(), &v), [&] { return "Reading " + where; });
       return StatisticValue(v != 0);
     }
     case DType::int8:
@@ -125,7 +125,7 @@ std::optional<StatisticValue> read_value_attribute(hid_t dataset, const char* na
     case DType::int32:
     case DType::int64: {
       std::int64_t v = 0;
-      check(H5Aread(attr.get(), H5T_NATIVE_INT64, &v), "Reading " + where);
+      check(H5Aread(attr.get(), H5T_NATIVE_INT64, &v), [&] { return "Reading " + where; });
       return StatisticValue(v);
     }
     case DType::uint8:
@@ -133,13 +133,13 @@ std::optional<StatisticValue> read_value_attribute(hid_t dataset, const char* na
     case DType::uint32:
     case DType::uint64: {
       std::uint64_t v = 0;
-      check(H5Aread(attr.get(), H5T_NATIVE_UINT64, &v), "Reading " + where);
+      check(H5Aread(attr.get(), H5T_NATIVE_UINT64, &v), [&] { return "Reading " + where; });
       return StatisticValue(v);
     }
     case DType::float32:
     case DType::float64: {
       double v = 0;
-      check(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v), "Reading " + where);
+      check(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &v), [&] { return "Reading " + where; });
       return StatisticValue(v);
     }
     default:
@@ -162,11 +162,12 @@ std::string filter_name(H5Z_filter_t id, const char* name) {
 }
 
 void read_layout(hid_t dataset, std::size_t rank, QuantityMetadata& md, const std::string& what) {
-  Hid dcpl = checked(H5Dget_create_plist(dataset), "Reading the creation properties of " + what);
+  Hid dcpl = checked(H5Dget_create_plist(dataset),
+                     [&] { return "Reading the creation properties of " + what; });
   if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED) return;
   std::vector<hsize_t> dims(rank);
   check(H5Pget_chunk(dcpl.get(), static_cast<int>(rank), dims.data()),
-        "Reading the chunk shape of " + what);
+        [&] { return "Reading the chunk shape of " + what; });
   md.chunks = Shape(dims.begin(), dims.end());
   const int n = H5Pget_nfilters(dcpl.get());
   bool deflate = false, shuffle = false;

@@ -64,13 +64,14 @@ Hid open_for(const fs::path& file, bool swmr) {
   if (!swmr) return detail::open_file_for_writing(file);
   Hid fapl = checked(H5Pcreate(H5P_FILE_ACCESS), "Creating a file-access property list");
   check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_LATEST),
-        "Selecting the HDF5 1.10 file format for " + file.string());
+        [&] { return "Selecting the HDF5 1.10 file format for " + file.string(); });
   return detail::open_file_for_writing(file, fapl.get());
 }
 
 // The bytes of one chunk of `dataset` (0: not chunked).
 std::uint64_t chunk_bytes(hid_t dataset, DType stored, const std::string& what) {
-  Hid dcpl = checked(H5Dget_create_plist(dataset), "Reading the creation properties of " + what);
+  Hid dcpl = checked(H5Dget_create_plist(dataset),
+                     [&] { return "Reading the creation properties of " + what; });
   if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED) return 0;
   std::vector<hsize_t> dims(H5S_MAX_RANK);
   const int rank = H5Pget_chunk(dcpl.get(), static_cast<int>(dims.size()), dims.data());
@@ -98,7 +99,7 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
   Hid dapl = checked(H5Pcreate(H5P_DATASET_ACCESS), "Creating a dataset-access property list");
   // A small cache bounds HDF5's memory; w0 = 1 evicts fully written chunks first.
   check(H5Pset_chunk_cache(dapl.get(), 521, st.options.chunk_cache_bytes, 1.0),
-        "Setting the chunk cache of " + st.what);
+        [&] { return "Setting the chunk cache of " + st.what; });
   // Outside SWMR mode the new value is staged (dataset_io_detail.hpp) and
   // linked at the path by finish(): until then the old value and its
   // statistics stay readable, and a failure or kill leaves them so. In SWMR

@@ -116,7 +116,8 @@ void QuantityWriter::State::write_block(const void* data, const Shape& mem_shape
 void QuantityWriter::State::write_selection(const void* data, const Shape& mem_shape,
                                             const std::vector<std::uint64_t>& start) {
   Hid mtype = detail::memory_type(stored);
-  Hid file_space = checked(H5Dget_space(dataset.get()), "Reading the dataspace of " + what);
+  Hid file_space =
+      checked(H5Dget_space(dataset.get()), [&] { return "Reading the dataspace of " + what; });
   Hid mem_space;
   if (current.empty()) {
     mem_space = checked(H5Screate(H5S_SCALAR), "Creating a scalar dataspace");
@@ -124,19 +125,20 @@ void QuantityWriter::State::write_selection(const void* data, const Shape& mem_s
     std::vector<hsize_t> s(start.begin(), start.end()), c(mem_shape.begin(), mem_shape.end());
     check(
         H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, s.data(), nullptr, c.data(), nullptr),
-        "Selecting " + list_str(start) + " of " + what);
+        [&] { return "Selecting " + list_str(start) + " of " + what; });
     mem_space = checked(H5Screate_simple(static_cast<int>(c.size()), c.data(), nullptr),
-                        "Creating a dataspace of shape " + shape_str(mem_shape));
+                        [&] { return "Creating a dataspace of shape " + shape_str(mem_shape); });
   }
-  check(H5Dwrite(dataset.get(), mtype.get(), mem_space.get(), file_space.get(), H5P_DEFAULT, data),
-        "Writing " + shape_str(mem_shape) + " at " + list_str(start) + " of " + what);
+  check(
+      H5Dwrite(dataset.get(), mtype.get(), mem_space.get(), file_space.get(), H5P_DEFAULT, data),
+      [&] { return "Writing " + shape_str(mem_shape) + " at " + list_str(start) + " of " + what; });
 }
 
 void QuantityWriter::State::plan_direct_writes() {
   direct_rows = 0;
   if (swmr_active || options.swmr || current.empty()) return;
-  Hid dcpl =
-      checked(H5Dget_create_plist(dataset.get()), "Reading the creation properties of " + what);
+  Hid dcpl = checked(H5Dget_create_plist(dataset.get()),
+                     [&] { return "Reading the creation properties of " + what; });
   if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED) return;
   // Deflate (after shuffle) is applied here, on several threads; any other
   // filter goes through HDF5's pipeline.
@@ -148,7 +150,7 @@ void QuantityWriter::State::plan_direct_writes() {
     return;
   for (std::size_t i = 1; i < chunk.size(); ++i)
     if (chunk[i] != current[i]) return;  // a chunk is not whole rows
-  Hid ftype = checked(H5Dget_type(dataset.get()), "Reading the type of " + what);
+  Hid ftype = checked(H5Dget_type(dataset.get()), [&] { return "Reading the type of " + what; });
   Hid mtype = detail::memory_type(stored);
   if (H5Tequal(ftype.get(), mtype.get()) <= 0) return;  // bytes differ from memory's
   direct_rows = chunk[0];
@@ -201,7 +203,8 @@ bool QuantityWriter::State::write_whole_chunks(const void* data, const Shape& me
 
 void QuantityWriter::State::check_swmr_format() const {
   H5F_info2_t info{};
-  check(H5Fget_info2(f.get(), &info), "Reading the file format of " + file.string());
+  check(H5Fget_info2(f.get(), &info),
+        [&] { return "Reading the file format of " + file.string(); });
   if (info.super.version < 3)
     throw ValueError(fmt::format(
         "{} is in a file format older than HDF5 1.10's (superblock version {}), which SWMR "
@@ -210,8 +213,8 @@ void QuantityWriter::State::check_swmr_format() const {
 }
 
 void QuantityWriter::State::start_swmr() {
-  Hid plist =
-      checked(H5Dget_create_plist(dataset.get()), "Reading the creation properties of " + what);
+  Hid plist = checked(H5Dget_create_plist(dataset.get()),
+                      [&] { return "Reading the creation properties of " + what; });
   if (H5Pget_layout(plist.get()) != H5D_CHUNKED)
     throw ValueError(fmt::format(
         "{} of shape {} is not chunked, so it cannot be written in SWMR mode", what, extent.str()));
@@ -224,7 +227,7 @@ void QuantityWriter::State::start_swmr() {
   detail::write_object_attributes(dataset.get(), final_attributes(), what);
   detail::write_object_attributes(dataset.get(), stats_attrs, what);
   for (const auto& a : stats_attrs) swmr_statistics.push_back(a.first);
-  check(H5Fstart_swmr_write(f.get()), "Starting SWMR mode on " + file.string());
+  check(H5Fstart_swmr_write(f.get()), [&] { return "Starting SWMR mode on " + file.string(); });
   swmr_active = true;
 }
 
@@ -236,7 +239,8 @@ Attributes QuantityWriter::State::final_attributes() const {
 }
 
 void QuantityWriter::State::flush_for_readers() {
-  if (swmr_active) check(H5Dflush(dataset.get()), "Flushing " + what + " for SWMR readers");
+  if (swmr_active)
+    check(H5Dflush(dataset.get()), [&] { return "Flushing " + what + " for SWMR readers"; });
 }
 
 void QuantityWriter::State::write_final_attributes() {
@@ -255,7 +259,7 @@ void QuantityWriter::State::write_final_attributes() {
     dataset = detail::open_dataset(f.get(), path, H5P_DEFAULT, file, what);
     for (const std::string& name : swmr_statistics)
       check(H5Adelete(dataset.get(), name.c_str()),
-            "Deleting the placeholder attribute " + name + " of " + what);
+            [&] { return "Deleting the placeholder attribute " + name + " of " + what; });
   }
   for (auto& a : final_attributes()) stats_attrs.push_back(std::move(a));
   detail::write_object_attributes(dataset.get(), stats_attrs, what);
@@ -263,7 +267,8 @@ void QuantityWriter::State::write_final_attributes() {
 
 void QuantityWriter::State::set_extent(const Shape& dims) {
   std::vector<hsize_t> d(dims.begin(), dims.end());
-  check(H5Dset_extent(dataset.get(), d.data()), "Resizing " + what + " to " + shape_str(dims));
+  check(H5Dset_extent(dataset.get(), d.data()),
+        [&] { return "Resizing " + what + " to " + shape_str(dims); });
   current = dims;
 }
 
@@ -279,7 +284,7 @@ void QuantityWriter::State::recompute_statistics() {
   if (current.empty()) {
     std::vector<std::byte> one(element);
     check(H5Dread(dataset.get(), mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, one.data()),
-          "Reading " + what);
+          [&] { return "Reading " + what; });
     stats.update(one.data(), 1);
     return;
   }
@@ -287,7 +292,8 @@ void QuantityWriter::State::recompute_statistics() {
   const std::uint64_t per = std::max<std::uint64_t>(kReadBudget / row_bytes, 1);
   std::vector<std::byte> buffer(  // at most max(kReadBudget, row_bytes): no overflow
       allocatable(std::min(per, current[0]) * row_bytes, "Re-reading rows of " + what));
-  Hid file_space = checked(H5Dget_space(dataset.get()), "Reading the dataspace of " + what);
+  Hid file_space =
+      checked(H5Dget_space(dataset.get()), [&] { return "Reading the dataspace of " + what; });
   for (std::uint64_t r = 0; r < current[0]; r += per) {
     Shape count = current;
     count[0] = std::min(per, current[0] - r);
@@ -295,12 +301,12 @@ void QuantityWriter::State::recompute_statistics() {
     s[0] = r;
     check(
         H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, s.data(), nullptr, c.data(), nullptr),
-        "Selecting rows of " + what);
+        [&] { return "Selecting rows of " + what; });
     Hid mem_space = checked(H5Screate_simple(static_cast<int>(c.size()), c.data(), nullptr),
                             "Creating a dataspace");
     check(H5Dread(dataset.get(), mtype.get(), mem_space.get(), file_space.get(), H5P_DEFAULT,
                   buffer.data()),
-          "Reading rows of " + what);
+          [&] { return "Reading rows of " + what; });
     stats.update(buffer.data(), element_count(count));
   }
 }

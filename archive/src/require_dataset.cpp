@@ -40,11 +40,12 @@ Hid creation_list(const DatasetRequest& request, const std::vector<hsize_t>& max
                                  what, extent.str()));
   std::vector<hsize_t> c(chunks.begin(), chunks.end());
   check(H5Pset_chunk(dcpl.get(), static_cast<int>(c.size()), c.data()),
-        "Setting chunks " + shape_str(chunks) + " on " + what);
+        [&] { return "Setting chunks " + shape_str(chunks) + " on " + what; });
   if (deflate && layout.compression.shuffle)
-    check(H5Pset_shuffle(dcpl.get()), "Enabling shuffle on " + what);
+    check(H5Pset_shuffle(dcpl.get()), [&] { return "Enabling shuffle on " + what; });
   if (deflate)
-    check(H5Pset_deflate(dcpl.get(), layout.compression.level), "Enabling deflate on " + what);
+    check(H5Pset_deflate(dcpl.get(), layout.compression.level),
+          [&] { return "Enabling deflate on " + what; });
   return dcpl;
 }
 
@@ -58,7 +59,7 @@ RequiredDataset create_new(hid_t f, const DatasetRequest& request, const std::st
       r.shape.empty()
           ? checked(H5Screate(H5S_SCALAR), "Creating a scalar dataspace")
           : checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxdims.data()),
-                    "Creating a dataspace of shape " + request.extent.str());
+                    [&] { return "Creating a dataspace of shape " + request.extent.str(); });
   Hid dcpl = creation_list(request, maxdims, what);
   if (request.before_create) request.before_create(r.stored);
   Hid ftype = file_type(request.dtype, request.string_size);
@@ -71,8 +72,9 @@ RequiredDataset create_new(hid_t f, const DatasetRequest& request, const std::st
 // rows). Old attributes are copied (but request.skip_attributes).
 void create_replacement(hid_t f, hid_t old, hid_t space, const DatasetRequest& request,
                         RequiredDataset& r, const std::string& what) {
-  Hid ftype = checked(H5Dget_type(old), "Reading the type of " + what);
-  Hid dcpl = checked(H5Dget_create_plist(old), "Reading the creation properties of " + what);
+  Hid ftype = checked(H5Dget_type(old), [&] { return "Reading the type of " + what; });
+  Hid dcpl = checked(H5Dget_create_plist(old),
+                     [&] { return "Reading the creation properties of " + what; });
   Hid fresh;
   if (request.extent.unlimited_rows) {
     std::vector<hsize_t> maxdims(r.shape.size());
@@ -80,7 +82,7 @@ void create_replacement(hid_t f, hid_t old, hid_t space, const DatasetRequest& r
     r.shape[0] = 0;
     std::vector<hsize_t> dims(r.shape.begin(), r.shape.end());
     fresh = checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxdims.data()),
-                    "Creating a dataspace of shape " + request.extent.str());
+                    [&] { return "Creating a dataspace of shape " + request.extent.str(); });
   }
   if (request.before_create) request.before_create(r.stored);
   r.dataset = create_staged_dataset(f, ftype.get(), fresh ? fresh.get() : space, dcpl.get(),
@@ -107,7 +109,7 @@ void reopen_in_place(hid_t f, const std::string& path, const fs::path& file,
     }
     if (exists > 0)
       check(H5Adelete(r.dataset.get(), name.c_str()),
-            "Deleting the old attribute " + name + " of " + what);
+            [&] { return "Deleting the old attribute " + name + " of " + what; });
   }
 }
 
@@ -119,7 +121,7 @@ RequiredDataset require_dataset(hid_t f, const std::string& path, const fs::path
   if (!old) return create_new(f, request, what);
   RequiredDataset r;
   r.existed = true;
-  Hid space = checked(H5Dget_space(old.get()), "Reading the dataspace of " + what);
+  Hid space = checked(H5Dget_space(old.get()), [&] { return "Reading the dataspace of " + what; });
   r.shape = space_shape(space.get(), "Dataset " + path + " in " + file.string());
   std::vector<hsize_t> maxdims(r.shape.size());
   if (!r.shape.empty()) H5Sget_simple_extent_dims(space.get(), nullptr, maxdims.data());

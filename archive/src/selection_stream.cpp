@@ -1,10 +1,12 @@
 // Streaming a selection out in row blocks: one buffer of at most a block,
-// refilled by strided hyperslab reads of successive rows.
+// refilled by strided hyperslab reads of successive rows of the dataset,
+// opened once.
 #include "h5archive/selection_stream.hpp"
 
 #include <algorithm>
 #include <vector>
 
+#include "dataset_reader.hpp"
 #include "h5archive/checked_size.hpp"
 #include "h5archive/dataset_io.hpp"
 #include "h5archive/errors.hpp"
@@ -15,15 +17,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Streams the resolved `slab` of a dataset described by `info` (numeric or bool).
-void stream_slab(const fs::path& file, const std::string& dataset_path, const DatasetInfo& info,
-                 const StridedSlab& slab, const BlockSink& sink, std::size_t block_bytes) {
+// Streams the resolved `slab` of `d`, the open dataset at `dataset_path` in
+// `file`, described by `info` (numeric or bool).
+void stream_slab(const fs::path& file, const std::string& dataset_path,
+                 const detail::OpenDataset& d, const DatasetInfo& info, const StridedSlab& slab,
+                 const BlockSink& sink, std::size_t block_bytes) {
   const std::size_t item = dtype_size(info.dtype);
   const std::string what = "A block of rows of " + file.string() + "#" + dataset_path;
   if (element_count(slab.result_shape) == 0) return;
   if (slab.count.empty()) {  // 0-d: one element, no rows
     std::vector<std::byte> one(item);
-    read_dataset_into(file, dataset_path, slab, one.data(), one.size(), info.dtype);
+    detail::read_into(d, slab, one.data(), one.size(), info.dtype);
     sink(SelectionBlock{one.data(), 1, one.size()});
     return;
   }
@@ -44,7 +48,7 @@ void stream_slab(const fs::path& file, const std::string& dataset_path, const Da
     // With more than one row the first axis is a slice, kept in the result
     // (an integer index selects one row and gives one block).
     if (rows > 1) block.result_shape[0] = n;
-    read_dataset_into(file, dataset_path, block, buffer.data(), n * row_bytes, info.dtype);
+    detail::read_into(d, block, buffer.data(), n * row_bytes, info.dtype);
     sink(SelectionBlock{buffer.data(), n, static_cast<std::size_t>(n * row_bytes)});
     done += n;
   }
@@ -55,19 +59,21 @@ void stream_slab(const fs::path& file, const std::string& dataset_path, const Da
 StreamedSelection stream_selection(const fs::path& file, const std::string& dataset_path,
                                    const Selection& selection, const BlockSink& sink,
                                    std::size_t block_bytes) {
-  const DatasetInfo info = dataset_info(file, dataset_path);
+  const detail::OpenDataset d = detail::open_for_reading(file, dataset_path);
+  const DatasetInfo info = detail::info_of(d);
   if (is_string(info.dtype))
     throw TypeMismatchError("Cannot stream " + dataset_path + " in " + file.string() + " (" +
                             dtype_name(info.dtype, info.string_size) + "): strings are read whole");
   const StridedSlab slab = resolve(selection, info.shape);
-  stream_slab(file, dataset_path, info, slab, sink, block_bytes);
+  stream_slab(file, dataset_path, d, info, slab, sink, block_bytes);
   return {info.dtype, slab.result_shape};
 }
 
 void write_selection_npy(const fs::path& file, const std::string& dataset_path,
                          const Selection& selection, const fs::path& npy_path,
                          std::size_t block_bytes) {
-  const DatasetInfo info = dataset_info(file, dataset_path);
+  const detail::OpenDataset d = detail::open_for_reading(file, dataset_path);
+  const DatasetInfo info = detail::info_of(d);
   const StridedSlab slab = resolve(selection, info.shape);
   const bool streamable = !is_string(info.dtype) && !info.shape.empty() &&
                           slab.result_shape.size() == info.shape.size() &&
@@ -79,7 +85,7 @@ void write_selection_npy(const fs::path& file, const std::string& dataset_path,
   NpyWriter writer(npy_path, info.dtype,
                    Shape(slab.result_shape.begin() + 1, slab.result_shape.end()));
   stream_slab(
-      file, dataset_path, info, slab,
+      file, dataset_path, d, info, slab,
       [&](const SelectionBlock& block) { writer.append_raw(block.data, block.rows); }, block_bytes);
   writer.close();
 }

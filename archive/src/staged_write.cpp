@@ -25,7 +25,8 @@ namespace fs = std::filesystem;
 
 Hid create_staged_dataset(hid_t f, hid_t type, hid_t space, hid_t dcpl, hid_t dapl,
                           const std::string& what) {
-  return checked(H5Dcreate_anon(f, type, space, dcpl, dapl), "Creating the new value of " + what);
+  return checked(H5Dcreate_anon(f, type, space, dcpl, dapl),
+                 [&] { return "Creating the new value of " + what; });
 }
 
 void commit_staged_dataset(hid_t f, hid_t dataset, const std::string& path, bool replacing,
@@ -33,8 +34,10 @@ void commit_staged_dataset(hid_t f, hid_t dataset, const std::string& path, bool
   flush_file(f, file);
   const InFilePath parsed(path);
   require_groups(f, parsed, parsed.size() - 1, file);
-  if (replacing) check(H5Ldelete(f, path.c_str(), H5P_DEFAULT), "Unlinking the old " + what);
-  check(H5Olink(dataset, f, path.c_str(), H5P_DEFAULT, H5P_DEFAULT), "Linking the new " + what);
+  if (replacing)
+    check(H5Ldelete(f, path.c_str(), H5P_DEFAULT), [&] { return "Unlinking the old " + what; });
+  check(H5Olink(dataset, f, path.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+        [&] { return "Linking the new " + what; });
   flush_file(f, file);
 }
 
@@ -67,25 +70,27 @@ void remove_abandoned_object(const fs::path& file, const std::string& object_pat
   const std::string what = "group " + parent_path + " in " + file.string();
   Hid f = detail::open_file_for_writing(file);
   if (probe_path(f.get(), object, file) != Kind::broken) return;  // gone or readable now
-  Hid parent = checked(H5Gopen2(f.get(), parent_path.c_str(), H5P_DEFAULT), "Opening " + what);
-  Hid gcpl =
-      checked(H5Gget_create_plist(parent.get()), "Reading the creation properties of " + what);
+  Hid parent = checked(H5Gopen2(f.get(), parent_path.c_str(), H5P_DEFAULT),
+                       [&] { return "Opening " + what; });
+  Hid gcpl = checked(H5Gget_create_plist(parent.get()),
+                     [&] { return "Reading the creation properties of " + what; });
   // The new group gets copies of the readable links (a hard link's object
   // gains a reference), so that until it has taken the parent's place every
   // object is still linked where it was: a failure on the way loses nothing.
-  Hid fresh = checked(H5Gcreate_anon(f.get(), gcpl.get(), H5P_DEFAULT), "Rebuilding " + what);
+  Hid fresh = checked(H5Gcreate_anon(f.get(), gcpl.get(), H5P_DEFAULT),
+                      [&] { return "Rebuilding " + what; });
   std::vector<std::string> names, copied;
   auto collect = [](hid_t, const char* name, const H5L_info2_t*, void* out) -> herr_t {
     static_cast<std::vector<std::string>*>(out)->emplace_back(name);
     return 0;
   };
   check(H5Literate2(parent.get(), H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, collect, &names),
-        "Listing " + what);
+        [&] { return "Listing " + what; });
   for (const std::string& name : names) {
     const std::string child = (parent_path == "/" ? "" : parent_path) + "/" + name;
     if (probe(f.get(), child, Links::stop, child) == Kind::broken) continue;  // left behind
     check(H5Lcopy(parent.get(), name.c_str(), fresh.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-          "Copying the link " + child + " into the rebuilt " + what);
+          [&] { return "Copying the link " + child + " into the rebuilt " + what; });
     copied.push_back(name);
   }
   detail::copy_attributes(parent.get(), fresh.get(), {}, what);
@@ -96,14 +101,15 @@ void remove_abandoned_object(const fs::path& file, const std::string& object_pat
   // it stays in the file, unreachable.
   const std::string aside = parent_path + ".h5archive-old-" + std::to_string(::getpid());
   check(H5Lmove(f.get(), parent_path.c_str(), f.get(), aside.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-        "Moving the old " + what + " aside");
+        [&] { return "Moving the old " + what + " aside"; });
   if (H5Olink(fresh.get(), f.get(), parent_path.c_str(), H5P_DEFAULT, H5P_DEFAULT) < 0) {
     HDF5Error error = hdf5_error("Linking the rebuilt " + what);
     H5Lmove(f.get(), aside.c_str(), f.get(), parent_path.c_str(), H5P_DEFAULT, H5P_DEFAULT);
     throw error;
   }
-  check(H5Oincr_refcount(parent.get()), "Detaching the old " + what);
-  check(H5Ldelete(f.get(), aside.c_str(), H5P_DEFAULT), "Unlinking the old " + what);
+  check(H5Oincr_refcount(parent.get()), [&] { return "Detaching the old " + what; });
+  check(H5Ldelete(f.get(), aside.c_str(), H5P_DEFAULT),
+        [&] { return "Unlinking the old " + what; });
   // The old group's copies of the moved links would keep their objects alive
   // for ever: dropped (a failure here only keeps some space in use).
   {
@@ -124,21 +130,23 @@ void copy_attributes(hid_t from, hid_t to, const std::vector<std::string>& skip,
     return 0;
   };
   check(H5Aiterate2(from, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, collect, &names),
-        "Listing the attributes of " + what);
+        [&] { return "Listing the attributes of " + what; });
   for (const std::string& name : names) {
     if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
     const std::string where = "attribute " + name + " of " + what;
-    Hid attr = checked(H5Aopen(from, name.c_str(), H5P_DEFAULT), "Opening " + where);
+    Hid attr =
+        checked(H5Aopen(from, name.c_str(), H5P_DEFAULT), [&] { return "Opening " + where; });
     // The attribute's own type (in memory form) reads and writes its values
     // unchanged, variable-length strings included.
-    Hid type = checked(H5Aget_type(attr.get()), "Reading the type of " + where);
-    Hid space = checked(H5Aget_space(attr.get()), "Reading the dataspace of " + where);
+    Hid type = checked(H5Aget_type(attr.get()), [&] { return "Reading the type of " + where; });
+    Hid space =
+        checked(H5Aget_space(attr.get()), [&] { return "Reading the dataspace of " + where; });
     const hssize_t n = H5Sget_simple_extent_npoints(space.get());
     const std::size_t size = H5Tget_size(type.get());
     if (n < 0 || size == 0) throw hdf5_error("Reading the size of " + where);
     const std::uint64_t count = static_cast<std::uint64_t>(n);
     std::vector<std::byte> buffer(allocatable(std::span(&count, 1), size, where));
-    check(H5Aread(attr.get(), type.get(), buffer.data()), "Reading " + where);
+    check(H5Aread(attr.get(), type.get(), buffer.data()), [&] { return "Reading " + where; });
     Hid copy(H5Acreate2(to, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT));
     const bool written = copy && H5Awrite(copy.get(), type.get(), buffer.data()) >= 0;
     // Built before H5Treclaim, which would clear HDF5's error stack.

@@ -57,13 +57,18 @@ struct File {
 constexpr haddr_t kMaxAddr = (static_cast<haddr_t>(1) << (8 * sizeof(off_t) - 1)) - 1;
 constexpr H5FD_class_value_t kDriverValue = 1512;
 
-bool overflows(haddr_t addr, size_t size) {
-  return addr == HADDR_UNDEF || addr > kMaxAddr || size > kMaxAddr - addr;
-}
-
 void push(hid_t major, hid_t minor, const std::string& message) {
   H5Epush2(H5E_DEFAULT, __FILE__, "h5archive staging driver", __LINE__, H5E_ERR_CLS, major, minor,
            "%s", message.c_str());
+}
+
+// Whether `size` bytes at `addr` lie in what an off_t reaches; if not, says
+// so on the error stack, naming the operation (`op`: read, write).
+bool in_range(const char* op, haddr_t addr, size_t size) {
+  if (addr != HADDR_UNDEF && addr <= kMaxAddr && size <= kMaxAddr - addr) return true;
+  push(H5E_ARGS, H5E_OVERFLOW,
+       fmt::format("staging driver: {} at {} of {} bytes overflows", op, addr, size));
+  return false;
 }
 
 void push_errno(hid_t major, hid_t minor, const std::string& what, int err) {
@@ -71,13 +76,15 @@ void push_errno(hid_t major, hid_t minor, const std::string& what, int err) {
        fmt::format("{}, errno = {}, error message = '{}'", what, err, std::strerror(err)));
 }
 
-// Whether HDF5 names the file the name resolved to (it passes on the name it
-// was given, which may be relative to the working folder).
-bool is_primary(const char* name, const DriverInfo& info) {
-  if (name == info.primary) return true;
-  if (name[0] == '/') return false;
+// The folder an open of `name` must stay below. The file the name resolved
+// to stays in its upload; whatever HDF5 opens from it (external links,
+// virtual-dataset sources) stays in the root. HDF5 passes on the name it was
+// given, which may be relative to the working folder.
+const std::string& boundary_of(const char* name, const DriverInfo& info) {
+  if (name == info.primary) return info.boundary;
+  if (name[0] == '/') return info.root;
   std::error_code ec;
-  return std::filesystem::absolute(name, ec).string() == info.primary;
+  return std::filesystem::absolute(name, ec).string() == info.primary ? info.boundary : info.root;
 }
 
 // ---- file-access list info ---------------------------------------------------
@@ -127,11 +134,9 @@ H5FD_t* open_file(const char* name, unsigned flags, hid_t fapl, haddr_t maxaddr)
     if (flags & H5F_ACC_TRUNC) o_flags |= O_TRUNC;
     if (flags & H5F_ACC_CREAT) o_flags |= O_CREAT;
     if (flags & H5F_ACC_EXCL) o_flags |= O_EXCL;
-    // The file a name resolved to stays in its upload; whatever HDF5 opens
-    // from it (external links, virtual-dataset sources) stays in the root.
-    const std::string& boundary = is_primary(name, *info) ? info->boundary : info->root;
     OpenFailure failure;
-    const int fd = detail::open_staged(info->root, boundary, name, o_flags, failure);
+    const int fd =
+        detail::open_staged(info->root, boundary_of(name, *info), name, o_flags, failure);
     if (fd < 0) {
       detail::record_driver_failure(failure);
       push_errno(H5E_FILE, H5E_CANTOPENFILE, "h5archive: " + failure.message, failure.err);
@@ -214,11 +219,7 @@ constexpr size_t kMaxIo = 0x7ffff000;
 
 herr_t read(H5FD_t* f_, H5FD_mem_t, hid_t, haddr_t addr, size_t size, void* buf) {
   auto* f = reinterpret_cast<File*>(f_);
-  if (overflows(addr, size)) {
-    push(H5E_ARGS, H5E_OVERFLOW,
-         fmt::format("staging driver: read at {} of {} bytes overflows", addr, size));
-    return -1;
-  }
+  if (!in_range("read", addr, size)) return -1;
   auto* out = static_cast<char*>(buf);
   while (size > 0) {
     const ssize_t n = ::pread(f->fd, out, size < kMaxIo ? size : kMaxIo, static_cast<off_t>(addr));
@@ -241,11 +242,7 @@ herr_t read(H5FD_t* f_, H5FD_mem_t, hid_t, haddr_t addr, size_t size, void* buf)
 
 herr_t write(H5FD_t* f_, H5FD_mem_t type, hid_t, haddr_t addr, size_t size, const void* buf) {
   auto* f = reinterpret_cast<File*>(f_);
-  if (overflows(addr, size)) {
-    push(H5E_ARGS, H5E_OVERFLOW,
-         fmt::format("staging driver: write at {} of {} bytes overflows", addr, size));
-    return -1;
-  }
+  if (!in_range("write", addr, size)) return -1;
   const auto* in = static_cast<const char*>(buf);
   const auto at = static_cast<off_t>(addr);
   // Raw data, the bulk of a large quantity, past the page cache.
@@ -271,23 +268,21 @@ herr_t truncate(H5FD_t* f_, hid_t, hbool_t) {
   return 0;
 }
 
-herr_t lock(H5FD_t* f_, hbool_t rw) {
+// flock(2) as sec2 does it: where the file system has no locks (ENOSYS) and
+// the list says to ignore that, not locking is no failure.
+herr_t flock_file(H5FD_t* f_, int operation, hid_t minor, const char* verb) {
   auto* f = reinterpret_cast<File*>(f_);
-  if (::flock(f->fd, (rw ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0) return 0;
+  if (::flock(f->fd, operation) == 0) return 0;
   if (f->ignore_disabled_locks && errno == ENOSYS) return 0;
-  push_errno(H5E_VFL, H5E_CANTLOCKFILE, fmt::format("h5archive: unable to lock {}", *f->name),
-             errno);
+  push_errno(H5E_VFL, minor, fmt::format("h5archive: unable to {} {}", verb, *f->name), errno);
   return -1;
 }
 
-herr_t unlock(H5FD_t* f_) {
-  auto* f = reinterpret_cast<File*>(f_);
-  if (::flock(f->fd, LOCK_UN) == 0) return 0;
-  if (f->ignore_disabled_locks && errno == ENOSYS) return 0;
-  push_errno(H5E_VFL, H5E_CANTUNLOCKFILE, fmt::format("h5archive: unable to unlock {}", *f->name),
-             errno);
-  return -1;
+herr_t lock(H5FD_t* f, hbool_t rw) {
+  return flock_file(f, (rw ? LOCK_EX : LOCK_SH) | LOCK_NB, H5E_CANTLOCKFILE, "lock");
 }
+
+herr_t unlock(H5FD_t* f) { return flock_file(f, LOCK_UN, H5E_CANTUNLOCKFILE, "unlock"); }
 
 herr_t remove_file(const char* name, hid_t fapl) {
   try {
@@ -296,9 +291,8 @@ herr_t remove_file(const char* name, hid_t fapl) {
       push(H5E_ARGS, H5E_BADVALUE, "staging driver: no file name or no driver info");
       return -1;
     }
-    const std::string& boundary = is_primary(name, *info) ? info->boundary : info->root;
     OpenFailure failure;
-    if (detail::unlink_staged(info->root, boundary, name, failure) != 0) {
+    if (detail::unlink_staged(info->root, boundary_of(name, *info), name, failure) != 0) {
       detail::record_driver_failure(failure);
       push_errno(H5E_VFL, H5E_CANTDELETEFILE, "h5archive: " + failure.message, failure.err);
       return -1;
@@ -393,7 +387,7 @@ bool use_staging_driver(hid_t fapl, const std::filesystem::path& file) {
   const DriverInfo info{staged->root, staged->file,
                         staged->upload_dir.empty() ? staged->root : staged->upload_dir};
   detail::check(H5Pset_driver(fapl, staging_driver(), &info),
-                "Selecting the staging driver for " + file.string());
+                [&] { return "Selecting the staging driver for " + file.string(); });
   return true;
 }
 

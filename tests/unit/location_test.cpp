@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "h5archive/errors.hpp"
+#include "h5archive/reference.hpp"
 #include "h5archive/staging_area.hpp"
 
 namespace h5archive {
@@ -64,6 +65,27 @@ TEST(Location, ErrorsNameWhatWasPassed) {
   EXPECT_EQ(message([] { Location::from_name("/uploads/u/other/x"); }),
             "'/uploads/u/other/x': unknown directory 'other' (expected 'raw' or 'archive')");
   EXPECT_THROW(Location::raw("u", "/etc/passwd"), SecurityError);
+}
+
+TEST(Location, FromAParsedReference) {
+  // NOMAD writes references with a prefix before /uploads/: the parsed
+  // reference drops it, the messages still name the text as written.
+  const std::string text = "../uploads/u1/raw/sub/./x.h5#/a/b";
+  const Reference ref = Reference::parse(text);
+  EXPECT_EQ(Location::from_reference(ref, text), Location::from_reference(text));
+  EXPECT_EQ(Location::from_reference(ref, text),
+            (Location{"u1", Directory::raw, "sub/x.h5", "/a/b"}));
+  EXPECT_EQ(Location::from_reference(Reference::parse("f.h5#/x"), "f.h5#/x", "up"),
+            (Location{"up", Directory::raw, "f.h5", "/x"}));
+  const std::string bad = "../uploads/u/raw/../../x#/d";
+  try {
+    Location::from_reference(Reference::parse(bad), bad);
+    FAIL() << "no error for " << bad;
+  } catch (const SecurityError& e) {
+    EXPECT_STREQ(e.what(),
+                 "Reference '../uploads/u/raw/../../x#/d': path '../../x' leaves raw/ "
+                 "of upload 'u'");
+  }
 }
 
 TEST(Location, StagingAreaPlacesIt) {

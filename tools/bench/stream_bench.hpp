@@ -57,7 +57,7 @@ struct StreamComparison {
 struct StreamResults {
   std::vector<StreamPoint> points;
   std::uint64_t block_mib = 0;
-  std::string problem;  ///< why there are no figures (e.g. no QuantityWriter)
+  std::string problem;  ///< why there are no figures (a streaming run failed)
   std::optional<StreamComparison> h5py, deflate;
   std::string h5py_problem;  ///< why there are no h5py figures
 };

@@ -12,10 +12,8 @@
 #include <stdexcept>
 
 #include "h5archive/array.hpp"
-#include "stream_bench.hpp"
-#if H5ARCHIVE_BENCH_HAS_QUANTITY_WRITER
 #include "h5archive/quantity_writer.hpp"
-#endif
+#include "stream_bench.hpp"
 
 namespace h5archive::bench {
 
@@ -45,7 +43,6 @@ void write_posix(const fs::path& file, const Array& block, std::uint64_t rows) {
   if (::close(fd) != 0) throw std::runtime_error("close " + file.string() + ": " + strerror(errno));
 }
 
-#if H5ARCHIVE_BENCH_HAS_QUANTITY_WRITER
 void write_quantity(const fs::path& file, const Array& block, std::uint64_t rows, bool deflate) {
   WriterOptions options;
   options.chunks = Shape{kRowsPerMiB, kColumns};  // 1 MiB, as h5py's side
@@ -59,13 +56,6 @@ void write_quantity(const fs::path& file, const Array& block, std::uint64_t rows
   }
   writer.finish();
 }
-#else
-// Until the library has QuantityWriter's implementation (CMake checks for
-// archive/src/quantity_writer.cpp), the table says why it has no streaming rows.
-void write_quantity(const fs::path&, const Array&, std::uint64_t, bool) {
-  throw std::runtime_error("QuantityWriter is not in this build of libh5archive");
-}
-#endif
 
 }  // namespace
 

@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "h5archive/location.hpp"
 #include "h5archive/reference.hpp"
+#include "h5archive/staging_area.hpp"
 
 namespace h5archive::cli {
 
@@ -32,8 +34,11 @@ class ResolveCommand : public Command {
 };
 
 int ResolveCommand::run(const GlobalOptions& global, Streams io) {
-  Reference ref = Reference::parse(options.reference);
-  Resolved r = global.resolve(options.reference, options.upload);
+  // Parsed once: the JSON shows the reference's parts as written, and the
+  // location holds them checked (a raw path normalised).
+  const Reference ref = Reference::parse(options.reference);
+  const Resolved r = global.staging_area().resolve(
+      Location::from_reference(ref, options.reference, options.upload));
   // The walk every open takes: an unknown upload, a link leading outside or
   // a folder is reported; a file not yet there is not (it may be created).
   global.staging_area().check(r, /*file_may_be_missing=*/true);

@@ -7,7 +7,9 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
+#include "h5archive/errors.hpp"
 #include "h5archive/hdf5.hpp"
 
 namespace h5archive::serve {
@@ -34,7 +36,16 @@ std::recursive_mutex& hdf5_mutex();
 /// Owns one HDF5 id; whoever destroys or resets one holds hdf5_mutex().
 using Id = hdf5::Handle;
 
-/// `id` owned, or ApiError(500) naming `what` when HDF5 returned an error.
-Id checked_id(hid_t id, const std::string& what);
+/// `id` owned, or ApiError(500) naming `what` and HDF5's reason when HDF5
+/// returned an error. `what` is a string or a callable returning one,
+/// described only on failure (hdf5::checked).
+template <hdf5::Describer F>
+Id checked_id(hid_t id, F&& what) {
+  try {
+    return hdf5::checked(id, std::forward<F>(what));
+  } catch (const HDF5Error& e) {
+    throw ApiError(500, e.what());
+  }
+}
 
 }  // namespace h5archive::serve

@@ -13,30 +13,21 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> attribute_names(hid_t object) {
-  std::vector<std::string> names;
-  hsize_t index = 0;
-  H5Aiterate2(
-      object, H5_INDEX_NAME, H5_ITER_INC, &index,
-      [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
-        try {  // no exception may cross into HDF5's C code
-          static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-          return 0;
-        } catch (...) {
-          return -1;
-        }
-      },
-      &names);
-  return names;
+// An HDF5 iteration callback (attributes, links) that appends each name to
+// the std::vector<std::string> it is given as `data`.
+template <class Info>
+herr_t collect_name(hid_t, const char* name, const Info*, void* data) {
+  try {  // no exception may cross into HDF5's C code
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  } catch (...) {
+    return -1;
+  }
 }
 
 json space_shape(hid_t space) {
-  const H5S_class_t cls = H5Sget_simple_extent_type(space);
-  if (cls == H5S_NULL) return nullptr;
-  const int rank = H5Sget_simple_extent_ndims(space);
-  std::vector<hsize_t> dims(static_cast<std::size_t>(rank > 0 ? rank : 0));
-  if (rank > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-  return dims;
+  if (H5Sget_simple_extent_type(space) == H5S_NULL) return nullptr;
+  return space_dims(space);
 }
 
 json attributes_metadata(hid_t object) {
@@ -44,11 +35,10 @@ json attributes_metadata(hid_t object) {
   std::sort(names.begin(), names.end());
   json list = json::array();
   for (const auto& name : names) {
-    Id attr = checked_id(H5Aopen(object, name.c_str(), H5P_DEFAULT), "Opening attribute " + name);
-    Id space = checked_id(H5Aget_space(attr.get()), "Reading attribute " + name);
-    Id type = checked_id(H5Aget_type(attr.get()), "Reading attribute " + name);
-    list.push_back(
-        {{"name", name}, {"shape", space_shape(space.get())}, {"type", type_metadata(type.get())}});
+    const OpenAttribute a = open_attribute(object, name);
+    list.push_back({{"name", name},
+                    {"shape", space_shape(a.space.get())},
+                    {"type", type_metadata(a.type.get())}});
   }
   return list;
 }
@@ -91,17 +81,7 @@ std::vector<std::string> child_names(hid_t group) {
       (order & H5P_CRT_ORDER_INDEXED))
     index = H5_INDEX_CRT_ORDER;
   std::vector<std::string> names;
-  H5Literate2(
-      group, index, H5_ITER_INC, nullptr,
-      [](hid_t, const char* name, const H5L_info2_t*, void* data) -> herr_t {
-        try {  // no exception may cross into HDF5's C code
-          static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-          return 0;
-        } catch (...) {
-          return -1;
-        }
-      },
-      &names);
+  H5Literate2(group, index, H5_ITER_INC, nullptr, collect_name<H5L_info2_t>, &names);
   return names;
 }
 
@@ -148,6 +128,29 @@ void set_object(Entity& e, Id object) {
 }
 
 }  // namespace
+
+std::vector<std::string> attribute_names(hid_t object) {
+  std::vector<std::string> names;
+  hsize_t index = 0;
+  H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, &index, collect_name<H5A_info_t>, &names);
+  return names;
+}
+
+OpenAttribute open_attribute(hid_t object, const std::string& name) {
+  OpenAttribute a;
+  a.attr = checked_id(H5Aopen(object, name.c_str(), H5P_DEFAULT),
+                      [&] { return "Opening attribute " + name; });
+  a.space = checked_id(H5Aget_space(a.attr.get()), [&] { return "Reading attribute " + name; });
+  a.type = checked_id(H5Aget_type(a.attr.get()), [&] { return "Reading attribute " + name; });
+  return a;
+}
+
+std::vector<hsize_t> space_dims(hid_t space) {
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank > 0 ? rank : 0));
+  if (rank > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  return dims;
+}
 
 std::string join_path(const std::string& parent, const std::string& child) {
   if (parent.empty() || parent == "/") return "/" + child;
@@ -277,17 +280,7 @@ json entity_paths(hid_t file, const Entity& e, LinkResolution resolution,
                   const std::string& file_name) {
   if (e.kind != Entity::Kind::group) throw ApiError(422, e.path + " is not a group");
   std::vector<std::string> names;
-  H5Lvisit2(
-      e.object.get(), H5_INDEX_NAME, H5_ITER_INC,
-      [](hid_t, const char* name, const H5L_info2_t*, void* data) -> herr_t {
-        try {  // no exception may cross into HDF5's C code
-          static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-          return 0;
-        } catch (...) {
-          return -1;
-        }
-      },
-      &names);
+  H5Lvisit2(e.object.get(), H5_INDEX_NAME, H5_ITER_INC, collect_name<H5L_info2_t>, &names);
   json paths = json::array({e.path});
   for (const auto& name : names) {
     const std::string path = join_path(e.path, name);

@@ -1,6 +1,7 @@
 // Files and the objects in them as h5grove sees them: opening a staged file
 // read-only through the staging driver, finding an entity by path with
-// h5grove's link resolution, and its /meta description and /paths listing.
+// h5grove's link resolution, its /meta description and /paths listing, and
+// the attribute and dataspace reading every endpoint shares.
 #pragma once
 
 #include <hdf5.h>
@@ -51,6 +52,19 @@ nlohmann::json entity_metadata(hid_t file, const Entity& entity, int depth,
 /// below it, recursively, in HDF5's visiting order.
 nlohmann::json entity_paths(hid_t file, const Entity& entity, LinkResolution resolution,
                             const std::string& file_name);
+
+/// The names of `object`'s attributes, in name order.
+std::vector<std::string> attribute_names(hid_t object);
+
+/// An attribute, open with its dataspace and stored type.
+struct OpenAttribute {
+  Id attr, space, type;
+};
+/// Opens attribute `name` of `object`: ApiError(500) naming it if HDF5 fails.
+OpenAttribute open_attribute(hid_t object, const std::string& name);
+
+/// The dimensions of a dataspace (none for a scalar or null one).
+std::vector<hsize_t> space_dims(hid_t space);
 
 /// `a/b` joined as h5grove does ("/" + b below the root). Not an
 /// hdf5::InFilePath on purpose: h5grove echoes the path it was asked for

@@ -23,11 +23,6 @@ namespace {
 
 constexpr std::size_t kMaxNameBytes = 4096;
 
-const std::string* param(const Params& params, const std::string& key) {
-  const auto it = params.find(key);
-  return it == params.end() ? nullptr : &it->second;
-}
-
 // Turns the library's typed errors into the API's statuses. Messages of
 // refusals stay fixed (h5grove's): they would otherwise show OS paths.
 [[noreturn]] void rethrow_as_api_error() {
@@ -85,26 +80,23 @@ std::string attribute_value(hid_t object, const std::string& key, const std::str
     H5Eclear2(H5E_DEFAULT);
     throw ApiError(404, key + " is not an attribute of " + path);
   }
-  Id attr = checked_id(H5Aopen(object, key.c_str(), H5P_DEFAULT), "Opening attribute " + key);
-  Id space = checked_id(H5Aget_space(attr.get()), "Reading attribute " + key);
-  if (H5Sget_simple_extent_type(space.get()) == H5S_NULL) return "null";
-  Id file_type = checked_id(H5Aget_type(attr.get()), "Reading attribute " + key);
-  Id type = json_memory_type(file_type.get());
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  std::vector<hsize_t> dims(static_cast<std::size_t>(rank > 0 ? rank : 0));
-  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
+  const OpenAttribute a = open_attribute(object, key);
+  const hid_t space = a.space.get();
+  if (H5Sget_simple_extent_type(space) == H5S_NULL) return "null";
+  Id type = json_memory_type(a.type.get());
+  const std::vector<hsize_t> dims = space_dims(space);
+  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
   std::vector<unsigned char> data(n * H5Tget_size(type.get()));
-  if (H5Aread(attr.get(), type.get(), data.data()) < 0)
+  if (H5Aread(a.attr.get(), type.get(), data.data()) < 0)
     throw ApiError(500, hdf5_failure("Reading attribute " + key).what());
   std::string out;
   try {
     append_json_values(out, type.get(), data.data(), dims, false);
   } catch (...) {
-    H5Treclaim(type.get(), space.get(), H5P_DEFAULT, data.data());
+    H5Treclaim(type.get(), space, H5P_DEFAULT, data.data());
     throw;
   }
-  H5Treclaim(type.get(), space.get(), H5P_DEFAULT, data.data());
+  H5Treclaim(type.get(), space, H5P_DEFAULT, data.data());
   return out;
 }
 
@@ -113,20 +105,7 @@ Reply attributes_reply(const Entity& e, const Params& params) {
   std::vector<std::string> keys;
   for (auto [it, end] = params.equal_range("attr_keys"); it != end; ++it)
     keys.push_back(it->second);
-  if (keys.empty()) {
-    hsize_t index = 0;
-    H5Aiterate2(
-        e.object.get(), H5_INDEX_NAME, H5_ITER_INC, &index,
-        [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
-          try {  // no exception may cross into HDF5's C code
-            static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-            return 0;
-          } catch (...) {
-            return -1;
-          }
-        },
-        &keys);
-  }
+  if (keys.empty()) keys = attribute_names(e.object.get());
   Reply reply;
   reply.body = "{";
   for (std::size_t i = 0; i < keys.size(); ++i) {
@@ -140,6 +119,11 @@ Reply attributes_reply(const Entity& e, const Params& params) {
 }
 
 }  // namespace
+
+const std::string* param(const Params& params, const std::string& key) {
+  const auto it = params.find(key);
+  return it == params.end() ? nullptr : &it->second;
+}
 
 Reply error_reply(int status, const std::string& message) {
   Reply reply;

@@ -67,6 +67,10 @@ using Id = hdf5::Handle;
 Reply data_reply(Id f, const std::filesystem::path& file, Entity& e, const Params& params,
                  const Limits& limits);
 
+/// The value of parameter `key`, or nullptr if it was not sent (the first
+/// of repeated ones).
+const std::string* param(const Params& params, const std::string& key);
+
 /// h5grove's error body for `message`.
 Reply error_reply(int status, const std::string& message);
 

@@ -29,18 +29,6 @@ Format parse_format(const std::string* value) {
   throw ApiError(422, "Unsupported encoding " + *value);
 }
 
-const std::string* param(const Params& params, const std::string& key) {
-  const auto it = params.find(key);
-  return it == params.end() ? nullptr : &it->second;
-}
-
-std::vector<hsize_t> dataspace_dims(hid_t space) {
-  const int rank = H5Sget_simple_extent_ndims(space);
-  std::vector<hsize_t> dims(static_cast<std::size_t>(rank > 0 ? rank : 0));
-  if (rank > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-  return dims;
-}
-
 // A bin/npy body too large for one piece: the NPY header (if any), then
 // blocks of rows read one at a time under the HDF5 lock.
 class SlabStream : public BodyStream {
@@ -150,7 +138,7 @@ Reply data_reply(Id f, const std::filesystem::path& file, Entity& e, const Param
     reply.body = "null";
     return reply;
   }
-  const StridedSlab slab = selection_slab(param(params, "selection"), dataspace_dims(space.get()));
+  const StridedSlab slab = selection_slab(param(params, "selection"), space_dims(space.get()));
   std::vector<hsize_t> shape(slab.result_shape.begin(), slab.result_shape.end());
   Id memory_type =
       format == Format::json ? json_memory_type(type.get()) : binary_memory_type(type.get(), safe);

@@ -4,11 +4,12 @@
 // carrying HDF5's own reason, and in-file paths as values.
 //
 //   using namespace h5archive::hdf5;
-//   Handle f = checked(H5Fopen(name, H5F_ACC_RDONLY, H5P_DEFAULT), "Opening " + name);
+//   Handle f = checked(H5Fopen(name, H5F_ACC_RDONLY, H5P_DEFAULT), "Opening the file");
 //   const InFilePath path("data//value/");          // "/data/value"
 //   Handle d = checked(H5Dopen2(f.get(), path.str().c_str(), H5P_DEFAULT),
 //                      [&] { return "Opening " + path.str() + " in " + name; });
-//   check(H5Dread(d.get(), ...), "Reading " + path.str());
+//   check(H5Dread(d.get(), ...), [&] { return "Reading " + path.str(); });
+// A message given as a lambda is built only when the call fails.
 #pragma once
 
 #include <hdf5.h>

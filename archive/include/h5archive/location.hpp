@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "h5archive/reference.hpp"
+
 namespace h5archive {
 
 /// Which directory of an upload a location points into.
@@ -34,6 +36,12 @@ struct Location {
   /// A reference (docs/references.md): without a `/uploads/<u>/<dir>/` prefix
   /// it names a raw file of `current_upload` (ResolveError if none is given).
   static Location from_reference(std::string_view reference,
+                                 std::optional<std::string_view> current_upload = std::nullopt);
+
+  /// The same for a reference already parsed from `text` (`ref` is
+  /// Reference::parse(text)), for callers that also need its verbatim parts:
+  /// nothing is parsed twice. Messages name `text`, as the user wrote it.
+  static Location from_reference(Reference ref, std::string_view text,
                                  std::optional<std::string_view> current_upload = std::nullopt);
 
   /// The one "current upload" policy of every entry point that accepts both
