@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import h5archive
+from conftest import EXTERNAL  # tests/wheel/conftest.py, with the `area` fixture
 
 ARCHIVE_VALUE = "/uploads/test_upload/archive/test_entry#/data/value"
-EXTERNAL = np.arange(12.0).reshape(3, 4)
 
 
 def large_data():
@@ -19,16 +19,6 @@ def large_data():
     return (h5archive.SectionDef("LargeData")
             .quantity(h5archive.QuantityDef.hdf5_reference("value_external"))
             .quantity(h5archive.QuantityDef.hdf5_reference("value")))
-
-
-@pytest.fixture
-def area(tmp_path):
-    (tmp_path / "staging").mkdir()
-    area = h5archive.StagingArea(str(tmp_path / "staging"))
-    area.create_upload("test_upload")
-    with h5py.File(area.raw_file_path("test_upload", "external.h5"), "w") as f:
-        f["/path/to/data"] = EXTERNAL
-    return area
 
 
 @pytest.fixture
