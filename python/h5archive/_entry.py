@@ -95,10 +95,8 @@ class Section:
         if not isinstance(reference, str) or self._core.member_kind(name) != "quantity":
             raise _errors.InvalidValueError(f"{self._core.path}/{name} holds no HDF5 reference: "
                                             f"{reference!r}")
-        upload, directory, file, path = _core.split_reference(reference)
-        context = _core.entry_context(self._core)
-        name = f"/uploads/{upload or context[2]}/{directory or 'raw'}/{file}"
-        return _open_dataset(context, name, path, mode)
+        root, prefix_size, upload, file_name, path = _core.dataset_location(self._core, reference)
+        return _open_dataset(root, prefix_size, upload, file_name, path, mode)
 
     @property
     def m_path(self):
@@ -176,8 +174,8 @@ class EntryArchive:
         connector (``h5archive.File('/uploads/<u>/archive/<e>')[path]``), links
         followed: ``ds[10:20, 5]`` reads only that hyperslab. See
         :meth:`Section.dataset` for ``mode`` and closing."""
-        context = _core.entry_context(self._core.root)
-        return _open_dataset(context, f"/uploads/{context[2]}/archive/{context[3]}", path, mode)
+        root, prefix_size, upload, file_name, _ = _core.dataset_location(self._core.root)
+        return _open_dataset(root, prefix_size, upload, file_name, path, mode)
 
     def to_json(self):
         """The archive's JSON text."""
@@ -213,12 +211,12 @@ def _plain(value):
     raise TypeError(f"from_dict: {type(value).__name__} {value!r} has no JSON form")
 
 
-def _open_dataset(context, name, path, mode):
+def _open_dataset(root, prefix_size, upload, name, path, mode):
+    """``path`` in the file the connector opens as ``name`` (a ``/uploads`` name)."""
     import h5py
 
     from . import File
 
-    root, prefix_size, upload, _ = context
     f = File(name, mode, root=root, upload=upload, prefix_size=prefix_size)
     try:
         dataset = f[path]

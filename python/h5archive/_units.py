@@ -8,7 +8,7 @@ magnitude and unit to the library, which converts it to the definition's unit
 """
 import sys
 
-from . import _core
+from . import _core, _literals
 from ._errors import InvalidValueError
 
 __all__ = ["unit_registry", "set_unit_registry"]
@@ -69,8 +69,10 @@ def section_value(core, name, value, units=True):
 
 def assign(core, name, value):
     """Assigns ``value`` to quantity ``name`` of section ``core``: a pint
-    Quantity with its unit (pint's short notation), anything else as it is."""
+    Quantity with its unit (pint's short notation); Python numbers in the
+    quantity's dtype when they fit (h5archive/_literals.py); anything else as
+    it is."""
     if is_quantity(value):
         _core.set_with_unit(core, name, value.magnitude, format(value.units, "~D"))
     else:
-        core.set(name, value)
+        core.set(name, _literals.coerce(core, name, value))

@@ -9,6 +9,7 @@
 #include <nanobind/stl/vector.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -38,10 +39,17 @@ void set_value(Section& s, std::string_view name, nb::handle value) {
   } else if (nb::isinstance<nb::float_>(value)) {
     s.set(name, nb::cast<double>(value));
   } else {
-    // The write goes straight from numpy's buffer (no copy for a C-ordered
-    // array); `keep` holds that buffer's array until the GIL is back.
+    // asarray returns a C-ordered ndarray itself, so to_view() below sees
+    // numpy's own buffer: the write goes straight from it, and `keep` holds
+    // that buffer's array until the GIL is back.
+    nb::object array = nb::module_::import_("numpy").attr("asarray")(value, nb::arg("order") = "C");
+    if (std::optional<Array> strings = to_string_array(array)) {
+      nb::gil_scoped_release release;
+      s.set(name, std::move(*strings));
+      return;
+    }
     nb::object keep;
-    ArrayView view = to_view(value, keep);
+    ArrayView view = to_view(array, keep);
     nb::gil_scoped_release release;
     s.set(name, view);
   }
@@ -75,12 +83,22 @@ nb::object member_kind(const Section& s, std::string_view name) {
   return nb::none();
 }
 
+// numpy's name of a numeric quantity's dtype ("int32"), None for the other
+// kinds: h5archive/_literals.py converts Python numbers to it.
+nb::object numeric_dtype(const Section& s, std::string_view name) {
+  const QuantityDef& q = s.def().quantity_def(name);
+  if (q.kind() != QuantityKind::numeric) return nb::none();
+  return nb::str(dtype_name(q.dtype()).c_str());
+}
+
 void bind_section(nb::module_& m) {
   constexpr auto internal = nb::rv_policy::reference_internal;
   nb::class_<Section>(m, "Section", "A section of an entry archive (NOMAD's m_path).")
       .def_prop_ro("path", &Section::path)
       .def_prop_ro("definition_name", [](const Section& s) { return s.def().name(); })
       .def("member_kind", &member_kind, nb::arg("name"))
+      .def("numeric_dtype", &numeric_dtype, nb::arg("name"),
+           "numpy's name of a numeric quantity's dtype; None for other kinds.")
       .def("get", &get_value, nb::arg("name"),
            "The value: a reference string for HDF5 quantities, else a numpy array, "
            "or None if unset.")

@@ -116,6 +116,26 @@ ArrayView to_view(nb::handle value, nb::object& keep) {
   return ArrayView(*dtype, std::move(shape), {data, in.nbytes()});
 }
 
+std::optional<Array> to_string_array(nb::handle array) {
+  nb::object dtype = array.attr("dtype");
+  const std::string kind = nb::cast<std::string>(dtype.attr("kind"));
+  if (kind != "U" && kind != "S" && kind != "O") return std::nullopt;
+  std::vector<std::string> values;
+  for (nb::handle item : array.attr("ravel")().attr("tolist")()) {
+    if (kind == "S") {
+      nb::bytes b = nb::borrow<nb::bytes>(item);
+      values.emplace_back(b.c_str(), b.size());
+    } else if (nb::isinstance<nb::str>(item)) {
+      values.push_back(nb::cast<std::string>(item));
+    } else {
+      return std::nullopt;  // an object array of other things: to_view() names its dtype
+    }
+  }
+  if (kind == "O" && values.empty()) return std::nullopt;  // no element says what it holds
+  const std::size_t fixed = kind == "S" ? nb::cast<std::size_t>(dtype.attr("itemsize")) : 0;
+  return Array::of_strings(std::move(values), nb::cast<Shape>(array.attr("shape")), fixed);
+}
+
 Array to_array(nb::handle value) {
   nb::object keep;
   ArrayView view = to_view(value, keep);

@@ -3,6 +3,8 @@
 
 #include <nanobind/nanobind.h>
 
+#include <optional>
+
 #include "h5archive/array.hpp"
 
 namespace h5archive::python {
@@ -15,6 +17,13 @@ namespace h5archive::python {
 /// int8..64, uint8..64, float32/64 and complex64/128; other dtypes:
 /// TypeMismatchError naming the dtype. Needs the GIL.
 ArrayView to_view(nanobind::handle value, nanobind::object& keep);
+
+/// A numpy array of strings as the library's string Array: dtype `U` (str)
+/// as variable-length UTF-8, `S<n>` (bytes) as fixed-size strings of n bytes,
+/// an object array as variable-length UTF-8 when every element is a str.
+/// std::nullopt for any other array (numbers go through to_view()). `array`
+/// is what numpy.asarray gave. Needs the GIL.
+std::optional<Array> to_string_array(nanobind::handle array);
 
 /// to_view() copied into an Array the library owns (the copy runs with the
 /// GIL released).

@@ -19,6 +19,7 @@
 #include "bindings.hpp"
 #include "h5archive/entry_archive.hpp"
 #include "h5archive/errors.hpp"
+#include "h5archive/location.hpp"
 #include "h5archive/reference.hpp"
 #include "h5archive/resolve_read.hpp"
 #include "h5archive/selection.hpp"
@@ -153,16 +154,27 @@ nb::object get(const StagingArea& area, std::string_view reference, nb::handle k
       [&] { return read_reference_selection(area, reference, current, selection); }));
 }
 
-// (root, prefix_size, upload_id, entry_id) of the archive `s` belongs to.
-nb::tuple entry_context(const Section& s) {
+// Where an h5py handle through the connector opens: (root, prefix_size,
+// upload_id, the `/uploads/<u>/<dir>/<file>` name, the dataset in it) of the
+// reference `reference` (a raw file of the archive's upload when it has no
+// prefix), or of the archive's own HDF5 file when it is None. The library
+// builds and checks the name (Location), so ids and paths are escaped and
+// validated in the one place that does it for the connector too.
+nb::tuple dataset_location(const Section& s, std::optional<std::string_view> reference) {
   const ArchiveState& st = context_of(s, s.path());
-  return nb::make_tuple(st.context->root(), st.context->prefix_size(), st.metadata.upload_id,
-                        st.metadata.entry_id);
-}
-
-nb::tuple split_reference(std::string_view text) {
-  const Reference r = Reference::parse(text);
-  return nb::make_tuple(r.upload_id, r.directory, r.file, r.path);
+  std::optional<std::string_view> upload;
+  if (st.metadata.upload_id) upload = *st.metadata.upload_id;
+  Location where;
+  if (reference) {
+    where = Location::from_reference(*reference, upload);
+  } else if (upload && st.metadata.entry_id) {
+    where = Location::archive(*upload, *st.metadata.entry_id);
+  } else {
+    throw ValueError("Cannot open the archive HDF5 file of " + s.path() +
+                     " without upload_id and entry_id.");
+  }
+  return nb::make_tuple(st.context->root(), st.context->prefix_size(), where.upload_id,
+                        where.name(), where.dataset);
 }
 
 }  // namespace
@@ -175,10 +187,10 @@ void bind_reading(nb::module_& m) {
   m.def("get", &get, nb::arg("area"), nb::arg("reference"), nb::arg("selection") = nb::none(),
         nb::arg("upload") = nb::none(), nb::arg("out") = nb::none(),
         "h5archive.get (python/h5archive/_files.py).");
-  m.def("entry_context", &entry_context, nb::arg("section"),
-        "(root, prefix_size, upload_id, entry_id) of the section's archive.");
-  m.def("split_reference", &split_reference, nb::arg("text"),
-        "(upload_id, directory, file, path) of a reference (InvalidReferenceError if malformed).");
+  m.def("dataset_location", &dataset_location, nb::arg("section"),
+        nb::arg("reference") = nb::none(),
+        "(root, prefix_size, upload_id, /uploads name, dataset) of a reference, or of the "
+        "section's archive HDF5 file when reference is None.");
 }
 
 }  // namespace h5archive::python

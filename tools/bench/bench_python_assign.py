@@ -1,7 +1,8 @@
 """Assigning a float64 array from Python: h5archive (``entry.data.value = a``,
 ``entry.save()``) against NOMAD's path (h5py ``create_dataset(data=a)``,
 contiguous, uncompressed), in one process, the same array, rounds taking
-turns. Runs in the wheel's venv (tests/wheel/prepare.sh); `bench --only
+turns; and, as the floor both sides stand on, a plain ``os.write`` of the
+array's bytes to a new file (no HDF5 at all). Runs in the wheel's venv (tests/wheel/prepare.sh); `bench --only
 python` starts it and turns its result line into a row of the table.
 
     bench_python_assign.py [--size-mib M] [--reps N] [--folder DIR] [--check] [--direct]
@@ -10,7 +11,7 @@ Progress goes to stderr; stdout gets one line:
 
     result size_mib=M reps=N h5archive_s=<median> h5py_s=<median>
            h5archive_min=.. h5archive_max=.. h5py_min=.. h5py_max=.. speedup=<h5py_s/h5archive_s>
-           [direct_s=<median>]
+           write_s=<median> [direct_s=<median>]
 
 --direct adds N rounds of h5archive with H5ARCHIVE_DIRECT_WRITES=1 (large
 writes past the page cache; archive/src/direct_write.hpp says when that
@@ -21,7 +22,8 @@ take turns.
 
 Times are wall-clock from the first call to the file's close (h5archive: the
 archive created, the value assigned, the archive saved; h5py: File opened,
-dataset created, File closed), never including fsync of the data. Before
+dataset created, File closed; write: file opened, written, closed), never
+including fsync of the data. Before
 each round every dirty page of the file system is written back (os.sync,
 untimed), as bench's other write rows do, so that no round pays for the
 previous one's writeback.
@@ -107,6 +109,21 @@ class Sides:
         seconds = time.perf_counter() - start
         return seconds, path
 
+    def write(self):
+        self.round += 1
+        path = os.path.join(self.folder, f"write{self.round}.bin")
+        data = memoryview(self.a).cast("B")
+        start = time.perf_counter()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            done = 0
+            while done < len(data):  # write() may take less than it is given
+                done += os.write(fd, data[done:])
+        finally:
+            os.close(fd)
+        seconds = time.perf_counter() - start
+        return seconds, path
+
     def remove(self, what):
         # Written files go at once: a 1 GiB file per round would fill $TMPDIR.
         if isinstance(what, str):
@@ -151,12 +168,14 @@ def main():
     try:
         sides = Sides(folder, a)
         warm_up(sides, a, args.check)
-        ours, theirs, direct = [], [], []
+        ours, theirs, floor, direct = [], [], [], []
         rounds = []
         for rep in range(args.reps):
-            # Sides take turns going first: neither always follows the other.
-            pair = [("h5archive", sides.h5archive, ours), ("h5py", sides.h5py, theirs)]
-            rounds += pair if rep % 2 == 0 else pair[::-1]
+            # Sides take turns going first: none always follows another.
+            sides_in_turn = [("h5archive", sides.h5archive, ours), ("h5py", sides.h5py, theirs),
+                             ("write", sides.write, floor)]
+            shift = rep % len(sides_in_turn)
+            rounds += sides_in_turn[shift:] + sides_in_turn[:shift]
         if args.direct:
             rounds += [("direct", lambda: sides.h5archive(direct=True), direct)] * args.reps
         for name, run, times in rounds:
@@ -172,7 +191,8 @@ def main():
     (omin, omax), (tmin, tmax) = spread(ours), spread(theirs)
     print(f"result size_mib={args.size_mib} reps={args.reps} h5archive_s={ours_s:.6f} "
           f"h5py_s={theirs_s:.6f} h5archive_min={omin:.6f} h5archive_max={omax:.6f} "
-          f"h5py_min={tmin:.6f} h5py_max={tmax:.6f} speedup={theirs_s / ours_s:.4f}"
+          f"h5py_min={tmin:.6f} h5py_max={tmax:.6f} speedup={theirs_s / ours_s:.4f} "
+          f"write_s={statistics.median(floor):.6f}"
           + (f" direct_s={statistics.median(direct):.6f}" if direct else ""))
 
 

@@ -3,7 +3,8 @@
 // `create_dataset(data=a)`, contiguous, uncompressed), both measured by
 // tools/bench/bench_python_assign.py in one process of the wheel's venv
 // (tests/wheel/prepare.sh), which this part starts. Goal: h5archive at least
-// 1.5 times as fast.
+// 1.5 times as fast. A second row puts h5py beside a plain write() of the
+// same bytes, the floor under both.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,7 @@ struct PythonResults {
   std::uint64_t mib = 0;
   int reps = 0;
   double seconds = 0, h5py_seconds = 0;  ///< medians
+  double write_seconds = 0;              ///< median, plain write() of the same bytes
   double direct_seconds = 0;             ///< median, H5ARCHIVE_DIRECT_WRITES=1
   double min = 0, max = 0, h5py_min = 0, h5py_max = 0;
   std::string problem;  ///< why there are no figures
@@ -39,7 +41,8 @@ PythonResults run_python_bench(const PythonOptions& options, const fs::path& fol
 std::vector<Row> python_rows(const PythonResults& r);
 
 /// Parses the script's line "result size_mib=.. reps=.. h5archive_s=.. h5py_s=..
-/// h5archive_min=.. h5archive_max=.. h5py_min=.. h5py_max=.. speedup=.. [direct_s=..]";
+/// h5archive_min=.. h5archive_max=.. h5py_min=.. h5py_max=.. speedup=.. write_s=..
+/// [direct_s=..]";
 /// false if a field is missing or a time is not positive.
 bool parse_python_result(const std::string& line, PythonResults& out);
 
