@@ -191,6 +191,9 @@ class Section:
 
     def member_kind(self, name: str) -> object: ...
 
+    def numeric_dtype(self, name: str) -> object:
+        """numpy's name of a numeric quantity's dtype; None for other kinds."""
+
     def get(self, name: str) -> object:
         """
         The value: a reference string for HDF5 quantities, else a numpy array, or None if unset.
@@ -276,12 +279,9 @@ def read_archive(archive: EntryArchive, path: str, selection: object) -> object:
 def get(area: StagingArea, reference: str, selection: object | None = None, upload: str | None = None, out: str | os.PathLike | None = None) -> object:
     """h5archive.get (python/h5archive/_files.py)."""
 
-def entry_context(section: Section) -> tuple:
-    """(root, prefix_size, upload_id, entry_id) of the section's archive."""
-
-def split_reference(text: str) -> tuple:
+def dataset_location(section: Section, reference: str | None = None) -> tuple:
     """
-    (upload_id, directory, file, path) of a reference (InvalidReferenceError if malformed).
+    (root, prefix_size, upload_id, /uploads name, dataset) of a reference, or of the section's archive HDF5 file when reference is None.
     """
 
 class QuantityWriter:
