@@ -6,7 +6,8 @@ runs under `strace -f -y`. Uses only the public API.
 
 SPEC: root (the staging root), npy (a .npy file to put), out (a folder for
 get(..., out=)), refs (the hostile references, relative to the upload),
-fifo_refs (the ones naming a FIFO). Prints one JSON line per operation:
+fifo_refs (the ones naming a FIFO), entries (entries whose archive/<e>.h5 or
+.json is a symbolic link leading outside). Prints one JSON line per operation:
 {"op", "ok", "value" | "error", "classes", "msg", "seconds"}, a
 {"start": op} line before each (so that a hang names its operation), and
 exits 0 whatever the operations did.
@@ -126,7 +127,6 @@ def main():
     return 0
 
 
-SPEC = json.loads(sys.argv[1])
-
 if __name__ == "__main__":
+    SPEC = json.loads(sys.argv[1])
     sys.exit(main())
