@@ -248,7 +248,8 @@ namespace {
 // write_dataset() of an Array (any dtype) or an ArrayView (numbers, bools).
 template <class Value>
 void write_value(const fs::path& file, const std::string& dataset_path, const Value& value,
-                 const std::function<Attributes()>& attributes) {
+                 const std::function<Attributes()>& attributes,
+                 const std::function<void(hid_t)>& written) {
   const std::string path = non_root_path(dataset_path, "dataset").str();
   if (value.dtype() == DType::fixed_string && value.string_size() == 0)
     throw ValueError("Cannot write " + path + ": fixed-length strings need a size");
@@ -278,6 +279,7 @@ void write_value(const fs::path& file, const std::string& dataset_path, const Va
       check(H5Dwrite(dataset.get(), buffer.type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data),
             [&] { return "Writing " + what; });
     write_attributes(dataset.get(), attributes(), what);
+    if (written) written(dataset.get());
     detail::commit_staged_dataset(f.get(), dataset.get(), path, required.existed, file, what);
   } catch (...) {
     detail::discard_staged_dataset(dataset);
@@ -307,14 +309,16 @@ void write_dataset(const fs::path& file, const std::string& dataset_path, ArrayV
 namespace detail {
 
 void write_dataset_deferred(const fs::path& file, const std::string& dataset_path,
-                            const Array& value, const std::function<Attributes()>& attributes) {
-  if (is_string(value.dtype())) return write_value(file, dataset_path, value, attributes);
-  write_value(file, dataset_path, value.view(), attributes);
+                            const Array& value, const std::function<Attributes()>& attributes,
+                            const std::function<void(hid_t)>& written) {
+  if (is_string(value.dtype())) return write_value(file, dataset_path, value, attributes, written);
+  write_value(file, dataset_path, value.view(), attributes, written);
 }
 
 void write_dataset_deferred(const fs::path& file, const std::string& dataset_path, ArrayView value,
-                            const std::function<Attributes()>& attributes) {
-  write_value(file, dataset_path, value, attributes);
+                            const std::function<Attributes()>& attributes,
+                            const std::function<void(hid_t)>& written) {
+  write_value(file, dataset_path, value, attributes, written);
 }
 
 }  // namespace detail

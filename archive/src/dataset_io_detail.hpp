@@ -154,11 +154,16 @@ void remove_abandoned_object(const std::filesystem::path& file, const std::strin
 /// write_dataset() whose attributes are asked for once the data is written
 /// (before anything is committed), so that a caller can compute them
 /// meanwhile (hdf5_quantity.cpp's statistics). `attributes` may be called
-/// once per attempt.
+/// once per attempt. `written`, if set, is called with the open dataset once
+/// its data and attributes are written, before it is committed (a writer
+/// reads the metadata there rather than reopening the file); if it throws,
+/// the write is undone like any other failure.
 void write_dataset_deferred(const std::filesystem::path& file, const std::string& dataset_path,
-                            const Array& value, const std::function<Attributes()>& attributes);
+                            const Array& value, const std::function<Attributes()>& attributes,
+                            const std::function<void(hid_t)>& written = {});
 void write_dataset_deferred(const std::filesystem::path& file, const std::string& dataset_path,
-                            ArrayView value, const std::function<Attributes()>& attributes);
+                            ArrayView value, const std::function<Attributes()>& attributes,
+                            const std::function<void(hid_t)>& written = {});
 
 /// Writes (replacing same-named) attributes on an open object.
 void write_object_attributes(hid_t obj, const Attributes& attributes, const std::string& where);

@@ -253,12 +253,13 @@ DatasetInfo dataset_info(const fs::path& file, const std::string& dataset_path) 
   return detail::info_of(detail::open_for_reading(file, dataset_path));
 }
 
-DatasetInfo detail::info_of(const OpenDataset& d) {
-  Hid type = checked(H5Dget_type(d.dataset.get()), [&] { return "Reading the type of " + d.what; });
-  const detail::StoredType stored = detail::stored_type(type.get(), d.what);
-  Hid space =
-      checked(H5Dget_space(d.dataset.get()), [&] { return "Reading the dataspace of " + d.what; });
-  return DatasetInfo{space_shape(space.get(), d.what, H5Tget_size(type.get())), stored.dtype,
+DatasetInfo detail::info_of(const OpenDataset& d) { return info_of(d.dataset.get(), d.what); }
+
+DatasetInfo detail::info_of(hid_t dataset, const std::string& what) {
+  Hid type = checked(H5Dget_type(dataset), [&] { return "Reading the type of " + what; });
+  const detail::StoredType stored = detail::stored_type(type.get(), what);
+  Hid space = checked(H5Dget_space(dataset), [&] { return "Reading the dataspace of " + what; });
+  return DatasetInfo{space_shape(space.get(), what, H5Tget_size(type.get())), stored.dtype,
                      stored.string_size};
 }
 
@@ -280,14 +281,28 @@ std::optional<std::string> read_string_attribute(const fs::path& file,
   const std::string what = "Attribute " + name + " of " + path + " in " + file.string();
   Hid attr = checked(H5Aopen_by_name(f.get(), path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
                      [&] { return "Opening " + what; });
-  Hid type = checked(H5Aget_type(attr.get()), [&] { return "Reading the type of " + what; });
+  return detail::string_attribute_value(attr.get(), what);
+}
+
+std::optional<std::string> detail::string_attribute(hid_t object, const std::string& name,
+                                                    const std::string& what) {
+  {
+    QuietErrors quiet;
+    if (H5Aexists(object, name.c_str()) <= 0) return std::nullopt;
+  }
+  Hid attr = checked(H5Aopen(object, name.c_str(), H5P_DEFAULT), [&] { return "Opening " + what; });
+  return string_attribute_value(attr.get(), what);
+}
+
+std::string detail::string_attribute_value(hid_t attr, const std::string& what) {
+  Hid type = checked(H5Aget_type(attr), [&] { return "Reading the type of " + what; });
   const detail::StoredType stored = detail::stored_type(type.get(), what);
   if (!is_string(stored.dtype))
     throw TypeMismatchError(what + " is " + dtype_name(stored.dtype) + ", not a string");
-  Hid space = checked(H5Aget_space(attr.get()), [&] { return "Reading the dataspace of " + what; });
+  Hid space = checked(H5Aget_space(attr), [&] { return "Reading the dataspace of " + what; });
   const Shape shape = space_shape(space.get(), what, H5Tget_size(type.get()));
   Array a = read_elements(stored, shape, "Reading " + what, [&](hid_t mtype, void* buf) {
-    check(H5Aread(attr.get(), mtype, buf), [&] { return "Reading " + what; });
+    check(H5Aread(attr, mtype, buf), [&] { return "Reading " + what; });
   });
   std::string joined;
   for (const auto& s : a.strings()) joined += s;

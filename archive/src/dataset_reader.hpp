@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "h5archive/dataset_io.hpp"
@@ -27,6 +28,16 @@ OpenDataset open_for_reading(const std::filesystem::path& file, const std::strin
 
 /// dataset_info() of an open dataset.
 DatasetInfo info_of(const OpenDataset& d);
+/// dataset_info() of an open dataset handle, named `what` in messages.
+DatasetInfo info_of(hid_t dataset, const std::string& what);
+
+/// read_string_attribute() of an open object (nullopt if it has no attribute
+/// `name`); `what` names the attribute in messages.
+std::optional<std::string> string_attribute(hid_t object, const std::string& name,
+                                            const std::string& what);
+/// The value of an open string attribute, its elements joined; TypeMismatchError
+/// "<what> is <dtype>, not a string" for another type.
+std::string string_attribute_value(hid_t attr, const std::string& what);
 
 /// read_dataset_strided() from an open dataset.
 Array read_strided(const OpenDataset& d, const StridedSlab& slab);

@@ -1,6 +1,7 @@
 // Writing a section's HDF5 quantities into the entry's archive HDF5 file.
 #include "hdf5_quantity.hpp"
 
+#include <functional>
 #include <future>
 #include <iostream>
 
@@ -13,6 +14,7 @@
 #include "h5archive/hdf5.hpp"
 #include "h5archive/reference.hpp"
 #include "h5archive/section.hpp"
+#include "quantity_metadata_detail.hpp"
 
 namespace h5archive::detail {
 
@@ -102,10 +104,16 @@ std::string write_value(const Section& section, const QuantityDef& quantity, con
     }
     return attributes;
   };
+  // The metadata is read from the dataset the write has open: what
+  // read_quantity_metadata() would find (a reused dataset keeps attributes
+  // such as an old `units`), without opening the file three more times.
+  const std::string dataset_path = hdf5_path(path);
+  std::function<void(hid_t)> record;
+  if (metadata != nullptr)
+    record = [&](hid_t dataset) { *metadata = dataset_metadata(dataset, file, dataset_path); };
   write_over_abandoned(*st.context, upload, entry, [&] {
-    write_dataset_deferred(file, hdf5_path(path), value, all_attributes);
+    write_dataset_deferred(file, dataset_path, value, all_attributes, record);
   });
-  if (metadata != nullptr) *metadata = read_quantity_metadata(file, hdf5_path(path));
   if (section.def().h5web()) {
     write_group_attributes(file, hdf5_path(section.path()),
                            nxdata_attributes(*section.def().h5web()));

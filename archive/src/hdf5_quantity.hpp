@@ -44,7 +44,8 @@ Attributes nxdata_attributes(const H5WebAnnotation& annotation);
 /// `section` into the entry's archive HDF5 file, with attributes, and returns
 /// the reference "/uploads/<u>/archive/<e>#<path>".
 /// Statistics of `value` are written as h5archive_* attributes; with
-/// `metadata`, the quantity's metadata is read back into it.
+/// `metadata`, the quantity's metadata as read_quantity_metadata() would
+/// read it back (taken from the dataset the write has open).
 std::string write_quantity(const Section& section, const QuantityDef& quantity, const Array& value,
                            const std::optional<Unit>& unit, QuantityMetadata* metadata = nullptr);
 /// write_quantity() of numbers or bools from a view's buffer, uncopied.

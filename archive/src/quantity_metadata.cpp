@@ -10,9 +10,11 @@
 #include <fmt/format.h>
 
 #include "dataset_io_detail.hpp"
+#include "dataset_reader.hpp"
 #include "hdf5_handle.hpp"
 #include "hdf5_types.hpp"
 #include "printable.hpp"
+#include "quantity_metadata_detail.hpp"
 
 namespace h5archive {
 namespace {
@@ -300,29 +302,38 @@ Attributes statistics_attributes(const Statistics& s) {
 
 QuantityMetadata read_quantity_metadata(const std::filesystem::path& file,
                                         const std::string& dataset_path) {
-  // dataset_info gives the missing-file / missing-dataset errors and the type.
-  const DatasetInfo info = dataset_info(file, dataset_path);
+  // open_for_reading gives the missing-file / missing-dataset errors.
+  const detail::OpenDataset d = detail::open_for_reading(file, dataset_path);
+  return detail::dataset_metadata(d.dataset.get(), file, d.path);
+}
+
+namespace detail {
+
+QuantityMetadata dataset_metadata(hid_t dataset, const std::filesystem::path& file,
+                                  const std::string& path) {
+  const std::string in_file = fmt::format("{} in {}", path, file.string());
+  const DatasetInfo info = info_of(dataset, "Dataset " + in_file);
   QuantityMetadata md;
   md.shape = info.shape;
   md.dtype = dtype_name(info.dtype, info.string_size);
-  md.unit = read_string_attribute(file, dataset_path, "units");
+  md.unit = string_attribute(dataset, "units", "Attribute units of " + in_file);
 
-  const std::string what = fmt::format("dataset {} in {}", dataset_path, file.string());
-  Hid f = detail::open_file_for_reading(file, dataset_path);
-  Hid d = detail::open_dataset(f.get(), dataset_path, H5P_DEFAULT, file, what);
-  read_layout(d.get(), md.shape.size(), md, what);
+  const std::string what = "dataset " + in_file;
+  read_layout(dataset, md.shape.size(), md, what);
   {
     detail::QuietErrors quiet;
-    if (H5Aexists(d.get(), stat_count_attribute) <= 0) return md;
+    if (H5Aexists(dataset, stat_count_attribute) <= 0) return md;
   }
-  const std::uint64_t count = read_count_attribute(d.get(), stat_count_attribute, what);
-  const std::uint64_t nans = read_count_attribute(d.get(), stat_nan_count_attribute, what);
-  auto min = read_value_attribute(d.get(), stat_min_attribute, what);
-  auto max = read_value_attribute(d.get(), stat_max_attribute, what);
+  const std::uint64_t count = read_count_attribute(dataset, stat_count_attribute, what);
+  const std::uint64_t nans = read_count_attribute(dataset, stat_nan_count_attribute, what);
+  auto min = read_value_attribute(dataset, stat_min_attribute, what);
+  auto max = read_value_attribute(dataset, stat_max_attribute, what);
   std::optional<double> mean;
-  if (auto m = read_value_attribute(d.get(), stat_mean_attribute, what)) mean = as_double(*m);
+  if (auto m = read_value_attribute(dataset, stat_mean_attribute, what)) mean = as_double(*m);
   md.statistics = Statistics::restored(info.dtype, count, nans, min, max, mean);
   return md;
 }
+
+}  // namespace detail
 
 }  // namespace h5archive
