@@ -1,6 +1,7 @@
 // Writing a section's HDF5 quantities into the entry's archive HDF5 file.
 #include "hdf5_quantity.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <future>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "h5archive/reference.hpp"
 #include "h5archive/section.hpp"
 #include "quantity_metadata_detail.hpp"
+#include "require_dataset.hpp"
 
 namespace h5archive::detail {
 
@@ -108,9 +110,18 @@ std::string write_value(const Section& section, const QuantityDef& quantity, con
   // read_quantity_metadata() would find (a reused dataset keeps attributes
   // such as an old `units`), without opening the file three more times.
   const std::string dataset_path = hdf5_path(path);
-  std::function<void(hid_t)> record;
-  if (metadata != nullptr)
-    record = [&](hid_t dataset) { *metadata = dataset_metadata(dataset, file, dataset_path); };
+  const auto record = [&](hid_t dataset) {
+    // A reused dataset keeps its old attributes: statistics this value has
+    // none of (min and max of an all-NaN array) would describe the old data.
+    std::vector<std::string> stale;
+    for (const std::string& name : stat_attributes) {
+      if (std::none_of(attributes.begin(), attributes.end(),
+                       [&](const auto& a) { return a.first == name; }))
+        stale.push_back(name);
+    }
+    delete_attributes(dataset, stale, dataset_path);
+    if (metadata != nullptr) *metadata = dataset_metadata(dataset, file, dataset_path);
+  };
   write_over_abandoned(*st.context, upload, entry, [&] {
     write_dataset_deferred(file, dataset_path, value, all_attributes, record);
   });
@@ -135,9 +146,13 @@ std::string write_quantity(const Section& section, const QuantityDef& quantity, 
 
 std::string relative_file_name(const std::filesystem::path& target,
                                const std::filesystem::path& from) {
+  // Lexical, never through the file system: a raw file may be a symbolic
+  // link out of the staging root, and the link written into the entry's
+  // file must name the raw file as the reference does, not where that
+  // symbolic link leads (readers without the connector would follow it).
   namespace fs = std::filesystem;
-  fs::path t = fs::weakly_canonical(fs::absolute(target));
-  fs::path f = fs::weakly_canonical(fs::absolute(from));
+  const fs::path t = fs::absolute(target).lexically_normal();
+  const fs::path f = fs::absolute(from).lexically_normal();
   return t.lexically_relative(f).generic_string();
 }
 
@@ -159,7 +174,8 @@ void link_resolved(const std::filesystem::path& file, const std::string& link_pa
                    const Resolved& target) {
   const hdf5::InFilePath target_path(target.dataset);
   namespace fs = std::filesystem;
-  if (fs::weakly_canonical(fs::absolute(target.file)) == fs::weakly_canonical(fs::absolute(file)) &&
+  // Compared as names: both come from the same staging area's layout.
+  if (fs::absolute(target.file).lexically_normal() == fs::absolute(file).lexically_normal() &&
       target_path == hdf5::InFilePath(link_path)) {
     return;  // the quantity's own dataset (e.g. a reference read back from JSON)
   }

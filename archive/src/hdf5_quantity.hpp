@@ -85,8 +85,8 @@ bool committed_reference_to(const StagingArea& area, std::string_view upload,
 void write_over_abandoned(const StagingArea& area, std::string_view upload, std::string_view entry,
                           const std::function<void()>& write);
 
-/// `target` relative to folder `from` (both made absolute and canonical as
-/// far as they exist), in generic form: "../raw/external.h5".
+/// `target` relative to folder `from` (both made absolute and normalised as
+/// names, no symbolic link followed), in generic form: "../raw/external.h5".
 std::string relative_file_name(const std::filesystem::path& target,
                                const std::filesystem::path& from);
 

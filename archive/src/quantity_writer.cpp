@@ -114,8 +114,7 @@ QuantityWriter::QuantityWriter(const fs::path& file, const std::string& dataset_
   request.dapl = dapl.get();
   request.staged = st.staged;
   // Old statistics would describe the old data.
-  request.skip_attributes = {stat_count_attribute, stat_nan_count_attribute, stat_min_attribute,
-                             stat_max_attribute, stat_mean_attribute};
+  request.skip_attributes = stat_attributes;
   detail::RequiredDataset required =
       detail::require_dataset(st.f.get(), st.path, file, request, st.what);
   st.dataset = std::move(required.dataset);

@@ -101,19 +101,24 @@ void reopen_in_place(hid_t f, const std::string& path, const fs::path& file,
                      const DatasetRequest& request, RequiredDataset& r, const std::string& what) {
   if (request.before_create) request.before_create(r.stored);
   r.dataset = open_dataset(f, path, request.dapl, file, what);
-  for (const std::string& name : request.skip_attributes) {
-    htri_t exists;
-    {
-      QuietErrors quiet;
-      exists = H5Aexists(r.dataset.get(), name.c_str());
-    }
-    if (exists > 0)
-      check(H5Adelete(r.dataset.get(), name.c_str()),
-            [&] { return "Deleting the old attribute " + name + " of " + what; });
-  }
+  delete_attributes(r.dataset.get(), request.skip_attributes, what);
 }
 
 }  // namespace
+
+void delete_attributes(hid_t object, const std::vector<std::string>& names,
+                       const std::string& what) {
+  for (const std::string& name : names) {
+    htri_t exists;
+    {
+      QuietErrors quiet;
+      exists = H5Aexists(object, name.c_str());
+    }
+    if (exists > 0)
+      check(H5Adelete(object, name.c_str()),
+            [&] { return "Deleting the old attribute " + name + " of " + what; });
+  }
+}
 
 RequiredDataset require_dataset(hid_t f, const std::string& path, const fs::path& file,
                                 const DatasetRequest& request, const std::string& what) {

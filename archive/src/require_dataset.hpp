@@ -64,4 +64,9 @@ struct RequiredDataset {
 RequiredDataset require_dataset(hid_t f, const std::string& path, const std::filesystem::path& file,
                                 const DatasetRequest& request, const std::string& what);
 
+/// Deletes those attributes of `names` that `object` has (`what` names it
+/// in messages).
+void delete_attributes(hid_t object, const std::vector<std::string>& names,
+                       const std::string& what);
+
 }  // namespace h5archive::detail

@@ -139,3 +139,21 @@ TEST(HDF5QuantityMetadata, EmptyAndAllNaNArrays) {
   fx.d.set("energy", Array::of_bools({true, false, true}, Shape{3}));
   fx.recorded("energy");
 }
+
+TEST(HDF5QuantityMetadata, ReassignedValueDropsStatisticsItHasNot) {
+  Fixture fx;
+  fx.d.set("value", Array::of<double>({1, 2}));
+  ASSERT_TRUE(fx.recorded("value").statistics->min());
+  // All NaN: no min, max or mean; the reused dataset must not keep the old
+  // value's (1, 2, 1.5), in the file or in the record.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  fx.d.set("value", Array::of<double>({nan, nan}));
+  const QuantityMetadata md = fx.recorded("value");
+  EXPECT_EQ(md.statistics->count(), 2u);
+  EXPECT_EQ(md.statistics->nan_count(), 2u);
+  EXPECT_FALSE(md.statistics->min());
+  EXPECT_FALSE(md.statistics->max());
+  EXPECT_FALSE(md.statistics->mean());
+  const auto read_back = read_quantity_metadata(fx.archive.hdf5_file(), "/data/value");
+  EXPECT_FALSE(read_back.statistics->min());
+}

@@ -199,6 +199,13 @@ TEST(HDF5Quantity, CrossUploadAndArchiveReferencesUseRelativeNames) {
   EXPECT_EQ(detail::relative_file_name(fx.area.raw_file_path("other_upload", "big.h5"),
                                        fx.area.archive_dir("test_upload")),
             "../../../ot/other_upload/raw/big.h5");
+  // A raw file that is a symbolic link out of the staging root is named as
+  // the reference names it: the link must not lead readers outside.
+  std::filesystem::create_symlink("/nonexistent-outside/secret.h5",
+                                  fx.area.raw_file_path("test_upload", "evil.h5"));
+  EXPECT_EQ(detail::relative_file_name(fx.area.raw_file_path("test_upload", "evil.h5"),
+                                       fx.area.archive_dir("test_upload")),
+            "../raw/evil.h5");
   // An archive reference to this entry's own dataset under another name.
   d.set("value", Array::eye(2));
   d.set("plain", "/uploads/test_upload/archive/test_entry#/data/value");

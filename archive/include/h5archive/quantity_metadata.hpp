@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -43,6 +44,11 @@ inline constexpr const char* stat_nan_count_attribute = "h5archive_nan_count";
 inline constexpr const char* stat_min_attribute = "h5archive_min";
 inline constexpr const char* stat_max_attribute = "h5archive_max";
 inline constexpr const char* stat_mean_attribute = "h5archive_mean";
+/// All of them: a new value's writer drops those it does not write, since
+/// they would describe the data it replaces.
+inline const std::vector<std::string> stat_attributes = {
+    stat_count_attribute, stat_nan_count_attribute, stat_min_attribute, stat_max_attribute,
+    stat_mean_attribute};
 
 /// The statistics as dataset attributes: h5archive_count (uint64),
 /// h5archive_nan_count (uint64, floats only), h5archive_min / h5archive_max
