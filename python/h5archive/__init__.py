@@ -64,7 +64,6 @@ from ._types import StrPath  # noqa: E402
 
 __all__ += _error_names + ["SchemaError", "schema_from_dict", "schema_from_yaml",
                            "unit_registry", "set_unit_registry"]
-SectionDef.from_dict = staticmethod(schema_from_dict)  # type: ignore[attr-defined]
 
 
 def info_string(root: StrPath | None = None, upload: str | None = None,

@@ -206,7 +206,18 @@ void bind_section_def(nb::module_& m) {
             for (const SubSectionDef& s : d.sub_sections()) names.push_back(s.name);
             return names;
           },
-          "The names of its sub-sections, in order.");
+          "The names of its sub-sections, in order.")
+      // h5archive.schema_from_dict (python/h5archive/_schema.py), which checks
+      // its arguments itself: bound here so that the stub declares it.
+      .def_static(
+          "from_dict",
+          [](nb::typed<nb::object, nb::typed<nb::mapping, nb::str, nb::any>> mapping,
+             nb::typed<nb::object, std::optional<std::string>> section) {
+            nb::object build = nb::module_::import_("h5archive._schema").attr("schema_from_dict");
+            return nb::typed<nb::object, SectionDef>(build(mapping, section));
+          },
+          nb::arg("mapping"), nb::arg("section") = nb::none(),
+          "A SectionDef from a NOMAD-style schema dict: h5archive.schema_from_dict.");
 }
 
 }  // namespace
