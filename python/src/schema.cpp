@@ -212,7 +212,7 @@ void bind_section_def(nb::module_& m) {
       .def_static(
           "from_dict",
           [](nb::typed<nb::object, nb::typed<nb::mapping, nb::str, nb::any>> mapping,
-             nb::typed<nb::object, std::optional<std::string>> section) {
+             nb::typed<nb::object, std::string> section) {
             nb::object build = nb::module_::import_("h5archive._schema").attr("schema_from_dict");
             return nb::typed<nb::object, SectionDef>(build(mapping, section));
           },

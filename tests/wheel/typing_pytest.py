@@ -5,13 +5,10 @@ and mypy checks a user's program against them: the seed example of
 docs/python.md passes, wrong argument types are reported where they are."""
 import importlib
 import inspect
-import pathlib
 import re
-import shutil
 import subprocess
 import sys
 
-import h5archive
 
 #: The modules whose ``__all__`` is public (``h5archive`` re-exports most of it).
 MODULES = ["h5archive", "h5archive._entry", "h5archive._stream", "h5archive._files",
@@ -88,7 +85,8 @@ def test_the_check_names_what_is_not_annotated():
             pass
 
     assert _missing("partly", partly, False) == ["partly(a)", "partly(args)", "partly -> return"]
-    found = [m for where, f, bound in _functions("Partly", Partly) for m in _missing(where, f, bound)]
+    found = [m for where, f, bound in _functions("Partly", Partly)
+             for m in _missing(where, f, bound)]
     assert found == ["Partly.method -> return", "Partly.value(v)"]
 
 
@@ -106,7 +104,8 @@ def test_every_public_python_function_is_annotated():
                   "h5archive._units.set_unit_registry", "h5archive._entry.EntryArchive.load",
                   "h5archive._entry.EntryArchive.read", "h5archive._entry.EntryArchive.upload_id",
                   "h5archive._entry.Section.stream", "h5archive._entry.SubSectionList.append",
-                  "h5archive._stream.QuantityStream.__exit__", "h5archive._stream.QuantityStream.rows",
+                  "h5archive._stream.QuantityStream.__exit__",
+                  "h5archive._stream.QuantityStream.rows",
                   "h5archive.__main__.main", "h5archive._cli.main"):
         assert where in checked, where
     assert len(checked) > 40, checked
@@ -202,17 +201,11 @@ def test_mypy_reports_wrong_argument_types_on_their_lines(tmp_path):
 
 def test_mypy_checks_the_package_against_its_stub(tmp_path):
     # The installed modules' bodies against their annotations and _core.pyi
-    # (mypy reports nothing about files in site-packages: check a copy). The
-    # optional dependencies may be missing; errors in the generated stub
-    # itself (nanobind's __eq__ signature) are nanobind's.
-    package = pathlib.Path(h5archive.__file__).parent
-    copy = tmp_path / "src" / "h5archive"
-    copy.mkdir(parents=True)
-    for path in package.iterdir():
-        if path.suffix in (".py", ".pyi") or path.name == "py.typed":
-            shutil.copy(path, copy / path.name)
+    # (mypy reports what it finds in a package named with -p, installed or
+    # not). The optional dependencies may be missing; errors in the generated
+    # stub itself (nanobind's __eq__ signature) are nanobind's.
     config = MYPY_CONFIG.replace("[mypy-h5py.*]", "[mypy-h5py.*,yaml,pint]") + (
         "[mypy-h5archive._core]\nignore_errors = True\n")
-    run = _mypy(tmp_path, "-p", "h5archive", config=config, cwd=tmp_path / "src")
+    run = _mypy(tmp_path, "-p", "h5archive", config=config, cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     assert re.match(r"Success: no issues found in \d+ source files", run.stdout), run.stdout
