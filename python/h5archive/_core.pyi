@@ -180,7 +180,7 @@ class SectionDef:
         """The names of its sub-sections, in order."""
 
     @staticmethod
-    def from_dict(mapping: Mapping[str, Any], section: str | None | None = None) -> SectionDef:
+    def from_dict(mapping: Mapping[str, Any], section: str | None = None) -> SectionDef:
         """
         A SectionDef from a NOMAD-style schema dict: h5archive.schema_from_dict.
         """
