@@ -105,6 +105,60 @@ std::optional<StagedPath> find_staged(const fs::path& file) {
   return out;
 }
 
+namespace {
+
+// The failure of open_beneath() (errno `err`) for `name`, in the words the
+// connector and the CLI show; `where` is describe(root, boundary).
+int open_failure(int err, const std::string& name, int flags, const std::string& where,
+                 OpenFailure& failure) {
+  using Kind = OpenFailure::Kind;
+  if (err == EXDEV)
+    return fail(
+        failure, Kind::escape, EACCES,
+        fmt::format("{} resolves through a symbolic link or '..' to outside {}", name, where));
+  if (err == ELOOP)
+    return fail(failure, Kind::escape, EACCES,
+                fmt::format("{}: too many levels of symbolic links (on kernels without "
+                            "openat2, any symbolic link) below {}",
+                            name, where));
+  if (err == ENOENT)
+    return fail(failure, Kind::missing, ENOENT,
+                (flags & O_CREAT) ? fmt::format("folder of {} does not exist", name)
+                                  : fmt::format("missing file {}", name));
+  // O_NONBLOCK: a socket, or a FIFO opened for writing with no reader.
+  if (err == ENXIO || err == ENODEV)
+    return fail(failure, Kind::not_regular, err,
+                fmt::format("{} is not a regular file (a socket, FIFO or device)", name));
+  if (err == EISDIR)
+    return fail(failure, Kind::not_regular, EISDIR,
+                fmt::format("{} is a folder, not a file", name));
+  return fail(failure, Kind::other, err,
+              fmt::format("cannot open {}: {}", name, std::strerror(err)));
+}
+
+// `opened` if it is a regular file, switched back to blocking I/O unless it
+// is an O_PATH descriptor; else -1 with the reason in `failure`.
+int checked_regular(Fd opened, const std::string& name, bool path_only, OpenFailure& failure) {
+  using Kind = OpenFailure::Kind;
+  const int fd = opened.get();
+  struct stat st {};
+  if (::fstat(fd, &st) != 0)
+    return fail(failure, Kind::other, errno,
+                fmt::format("cannot stat {}: {}", name, std::strerror(errno)));
+  if (S_ISDIR(st.st_mode))
+    return fail(failure, Kind::not_regular, EISDIR,
+                fmt::format("{} is a folder, not a file", name));
+  if (!S_ISREG(st.st_mode))
+    return fail(failure, Kind::not_regular, EINVAL,
+                fmt::format("{} is {}, not a regular file", name, file_kind(st.st_mode)));
+  if (!path_only && ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+    return fail(failure, Kind::other, errno,
+                fmt::format("cannot use {}: {}", name, std::strerror(errno)));
+  return opened.release();
+}
+
+}  // namespace
+
 int open_staged(const std::string& root, const std::string& boundary, const std::string& file,
                 int flags, OpenFailure& failure) noexcept {
   using Kind = OpenFailure::Kind;
@@ -141,46 +195,8 @@ int open_staged(const std::string& root, const std::string& boundary, const std:
     const bool path_only = (flags & O_PATH) != 0;
     const int open_flags = path_only ? flags : flags | O_NONBLOCK | O_NOCTTY;
     const int fd = open_beneath(at, name.substr(boundary.size() + 1), open_flags, 0666);
-    if (fd < 0) {
-      const int err = -fd;
-      if (err == EXDEV)
-        return fail(failure, Kind::escape, EACCES,
-                    fmt::format("{} resolves through a symbolic link or '..' to outside {}", name,
-                                describe(root, boundary)));
-      if (err == ELOOP)
-        return fail(failure, Kind::escape, EACCES,
-                    fmt::format("{}: too many levels of symbolic links (on kernels without "
-                                "openat2, any symbolic link) below {}",
-                                name, describe(root, boundary)));
-      if (err == ENOENT)
-        return fail(failure, Kind::missing, ENOENT,
-                    (flags & O_CREAT) ? fmt::format("folder of {} does not exist", name)
-                                      : fmt::format("missing file {}", name));
-      // O_NONBLOCK: a socket, or a FIFO opened for writing with no reader.
-      if (err == ENXIO || err == ENODEV)
-        return fail(failure, Kind::not_regular, err,
-                    fmt::format("{} is not a regular file (a socket, FIFO or device)", name));
-      if (err == EISDIR)
-        return fail(failure, Kind::not_regular, EISDIR,
-                    fmt::format("{} is a folder, not a file", name));
-      return fail(failure, Kind::other, err,
-                  fmt::format("cannot open {}: {}", name, std::strerror(err)));
-    }
-    Fd opened(fd);
-    struct stat st {};
-    if (::fstat(fd, &st) != 0)
-      return fail(failure, Kind::other, errno,
-                  fmt::format("cannot stat {}: {}", name, std::strerror(errno)));
-    if (S_ISDIR(st.st_mode))
-      return fail(failure, Kind::not_regular, EISDIR,
-                  fmt::format("{} is a folder, not a file", name));
-    if (!S_ISREG(st.st_mode))
-      return fail(failure, Kind::not_regular, EINVAL,
-                  fmt::format("{} is {}, not a regular file", name, file_kind(st.st_mode)));
-    if (!path_only && ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
-      return fail(failure, Kind::other, errno,
-                  fmt::format("cannot use {}: {}", name, std::strerror(errno)));
-    return opened.release();
+    if (fd < 0) return open_failure(-fd, name, flags, describe(root, boundary), failure);
+    return checked_regular(Fd(fd), name, path_only, failure);
   } catch (const std::exception& e) {  // allocation failures only
     return fail(failure, Kind::other, ENOMEM, e.what());
   }

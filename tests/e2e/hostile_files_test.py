@@ -69,9 +69,13 @@ import time
 import h5py
 import numpy as np
 
-CLI = os.path.join(os.environ["H5ARCHIVE_BIN"], "h5archive")
-H5DUMP = os.path.join(os.environ["HDF5_BIN"], "h5dump")
-PLUGINS = os.environ["H5ARCHIVE_PLUGINS"]
+# The programs this test runs. Unset is allowed at import: serve_hostile_test.py
+# and tests/wheel/hostile_pytest.py import only the layout and strace helpers
+# (the wheel's environment has no HDF5_BIN); main() requires all three.
+TOOL_VARS = ("H5ARCHIVE_BIN", "HDF5_BIN", "H5ARCHIVE_PLUGINS")
+CLI = os.path.join(os.environ.get("H5ARCHIVE_BIN", ""), "h5archive")
+H5DUMP = os.path.join(os.environ.get("HDF5_BIN", ""), "h5dump")
+PLUGINS = os.environ.get("H5ARCHIVE_PLUGINS")
 PYTHON = os.environ.get("H5ARCHIVE_PYTHON") or sys.executable
 TIMEOUT = 60
 # A FIFO must fail at once; a process still running after this is a hang.
@@ -578,6 +582,40 @@ def write_h5(path, **datasets):
             f[k] = np.asarray(v, dtype="f8")
 
 
+def make_hostile_upload(tmp):
+    """The hostile upload the server and the Python bindings are tried with
+    (serve_hostile_test.py, tests/wheel/hostile_pytest.py): <tmp>/outside/
+    holds secret.h5 (/x) and secret.bin; <tmp>/staging/up/up_evil/raw/ holds
+    ok.h5 (/d = 1, 2, 3), evil_link.h5 (a symbolic link to the secret),
+    s -> ., ext_abs.h5 and ext_rel.h5 (/evil_link, an external link to the
+    secret, absolute and relative), vds.h5 (/vds, a virtual dataset of it),
+    extstore.h5 (/ext_data, stored in secret.bin), fifo.h5, folder.h5 (a
+    folder) and text.h5 (not HDF5); archive/ is empty. Returns (root, outside)."""
+    root = os.path.join(tmp, "staging")
+    outside = os.path.join(tmp, "outside")
+    raw = os.path.join(root, UPLOAD[:2], UPLOAD, "raw")
+    os.makedirs(outside)
+    os.makedirs(raw)
+    os.makedirs(os.path.join(root, UPLOAD[:2], UPLOAD, "archive"))
+    secret = os.path.join(outside, "secret.h5")
+    write_h5(secret, x=[SECRET_H5_VALUE] * 3)
+    np.full(8, SECRET_BIN_VALUE).tofile(os.path.join(outside, "secret.bin"))
+    write_h5(os.path.join(raw, "ok.h5"), d=[1.0, 2.0, 3.0])
+    os.symlink("../../../../outside/secret.h5", os.path.join(raw, "evil_link.h5"))
+    os.symlink(".", os.path.join(raw, "s"))
+    make_ext_link_file(os.path.join(raw, "ext_abs.h5"), secret)
+    make_ext_link_file(os.path.join(raw, "ext_rel.h5"), "../../../../outside/secret.h5")
+    make_vds_file(os.path.join(raw, "vds.h5"), secret)
+    with h5py.File(os.path.join(raw, "extstore.h5"), "w") as f:
+        f.create_dataset("ext_data", shape=(8,), dtype="f8",
+                         external=[(os.path.join(outside, "secret.bin"), 0, 64)])
+    os.mkfifo(os.path.join(raw, "fifo.h5"))
+    os.mkdir(os.path.join(raw, "folder.h5"))
+    with open(os.path.join(raw, "text.h5"), "w") as f:
+        f.write("not HDF5")
+    return root, outside
+
+
 def make_layout(lay):
     for d in (lay.outside, lay.raw, lay.archive, lay.cwd, lay.traces):
         os.makedirs(d)
@@ -998,6 +1036,10 @@ def self_test_parser(tmp):
 
 
 def main():
+    missing = [v for v in TOOL_VARS if not os.environ.get(v)]
+    if missing:
+        print(f"FAIL {', '.join(missing)} not set (run by ctest: tests/e2e/CMakeLists.txt)")
+        return 1
     if shutil.which("strace") is None:
         print("FAIL strace is not installed (tools/bootstrap.sh installs it)")
         return 1

@@ -45,28 +45,8 @@ def layout():
     if base:
         os.makedirs(base, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="serve_hostile_", dir=base)
-    outside = os.path.join(tmp, "outside")
-    raw = os.path.join(tmp, "staging", "up", "up_evil", "raw")
-    os.makedirs(outside)
-    os.makedirs(raw)
-    os.makedirs(os.path.join(tmp, "staging", "up", "up_evil", "archive"))
-    secret = os.path.join(outside, "secret.h5")
-    hostile.write_h5(secret, x=[hostile.SECRET_H5_VALUE] * 3)
-    np.full(8, hostile.SECRET_BIN_VALUE).tofile(os.path.join(outside, "secret.bin"))
-    hostile.write_h5(os.path.join(raw, "ok.h5"), d=[1.0, 2.0, 3.0])
-    os.symlink("../../../../outside/secret.h5", os.path.join(raw, "evil_link.h5"))
-    os.symlink(".", os.path.join(raw, "s"))
-    hostile.make_ext_link_file(os.path.join(raw, "ext_abs.h5"), secret)
-    hostile.make_ext_link_file(os.path.join(raw, "ext_rel.h5"), "../../../../outside/secret.h5")
-    hostile.make_vds_file(os.path.join(raw, "vds.h5"), secret)
-    with h5py.File(os.path.join(raw, "extstore.h5"), "w") as f:
-        f.create_dataset("ext_data", shape=(8,), dtype="f8",
-                         external=[(os.path.join(outside, "secret.bin"), 0, 64)])
-    os.mkfifo(os.path.join(raw, "fifo.h5"))
-    os.mkdir(os.path.join(raw, "folder.h5"))
-    with open(os.path.join(raw, "text.h5"), "w") as f:
-        f.write("not HDF5")
-    yield tmp, os.path.join(tmp, "staging"), outside
+    root, outside = hostile.make_hostile_upload(tmp)
+    yield tmp, root, outside
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -332,6 +332,37 @@ def test_dataset_handles_through_the_connector(area, archive):
         archive.data.dataset("n")
 
 
+def test_dataset_names_come_from_the_library(area, archive):
+    # A raw path with `.` and doubled slashes is opened as the library
+    # normalises it; another upload's reference opens there; a reference
+    # leaving raw/ is refused by the library before h5py sees a name.
+    sub = area.raw_file_path(UPLOAD, "sub/x.h5")
+    sub.parent.mkdir()
+    with h5py.File(sub, "w") as f:
+        f["/d"] = np.arange(4.0)
+    archive.data.value_external = "./sub//x.h5#/d"
+    ds = archive.data.dataset("value_external")
+    assert ds.file.filename == str(sub) and ds.name == "/d"
+    np.testing.assert_array_equal(ds[1:3], [1.0, 2.0])
+    ds.file.close()
+    area.create_upload("other")
+    with h5py.File(area.raw_file_path("other", "o.h5"), "w") as f:
+        f["/g/v"] = np.full(3, 7, dtype=np.int16)
+    archive.data.value_external = "/uploads/other/raw/o.h5#g/v"
+    ds = archive.data.dataset("value_external")
+    assert ds.file.filename == str(area.raw_file_path("other", "o.h5"))
+    np.testing.assert_array_equal(ds[()], [7, 7, 7])
+    ds.file.close()
+    # from_dict keeps reference strings as they are: the name is checked
+    # when the handle is asked for.
+    loaded = h5archive.EntryArchive.from_dict(area, large_data(), {
+        "metadata": {"upload_id": UPLOAD, "entry_id": "loaded"},
+        "data": {"value_external": "../x.h5#/d"}})
+    with pytest.raises(h5archive.SecurityError,
+                       match=r"^Reference '\.\./x\.h5#/d': path '\.\./x\.h5' leaves raw/"):
+        loaded.data.dataset("value_external")
+
+
 # ---- put and get -------------------------------------------------------------
 
 def test_put_npy_then_get_slices(tmp_path, area):
