@@ -13,8 +13,11 @@ HDF5 library in the process. Two ways to select it (docs/python.md):
 * by environment, before Python starts: ``eval "$(python -m h5archive env --root R)"``,
   then plain ``h5py.File("/uploads/u/archive/e")``.
 """
+from __future__ import annotations
+
 import ctypes
 import os
+from typing import Any
 
 import h5py
 
@@ -57,13 +60,14 @@ from ._errors import *  # noqa: E402,F401,F403
 from ._errors import __all__ as _error_names  # noqa: E402
 from ._schema import SchemaError, schema_from_dict, schema_from_yaml  # noqa: E402
 from ._units import set_unit_registry, unit_registry  # noqa: E402
+from ._types import StrPath  # noqa: E402
 
 __all__ += _error_names + ["SchemaError", "schema_from_dict", "schema_from_yaml",
                            "unit_registry", "set_unit_registry"]
-SectionDef.from_dict = staticmethod(schema_from_dict)
 
 
-def info_string(root=None, upload=None, prefix_size=None):
+def info_string(root: StrPath | None = None, upload: str | None = None,
+                prefix_size: int | None = None) -> str:
     """The connector's info string: ``root=DIR`` (absolute), ``;prefix_size=N``
     and ``;upload=ID`` if given.
 
@@ -74,7 +78,7 @@ def info_string(root=None, upload=None, prefix_size=None):
     return str(_core.StagingConfig(root=root, prefix_size=prefix_size, upload=upload or None))
 
 
-def env(root=None, upload=None):
+def env(root: StrPath | None = None, upload: str | None = None) -> dict[str, str]:
     """The environment variables selecting the connector for every file h5py
     opens, as a dict. HDF5 reads them once, when it starts: set them before
     Python (and h5py) starts, e.g. with ``python -m h5archive env``."""
@@ -82,10 +86,10 @@ def env(root=None, upload=None):
             "HDF5_VOL_CONNECTOR": f"{CONNECTOR_NAME} {info_string(root, upload)}"}
 
 
-_connector = None
+_connector: ctypes.CDLL | None = None
 
 
-def _load_connector():
+def _load_connector() -> ctypes.CDLL:
     # Loading the plugin by path resolves its libhdf5 (by soname) to the one
     # h5py already loaded, so its C API works on h5py's property lists.
     global _connector
@@ -97,7 +101,8 @@ def _load_connector():
     return _connector
 
 
-def File(name, mode="r", root=None, upload=None, prefix_size=None, **kwds):  # noqa: N802
+def File(name: StrPath, mode: str = "r", root: StrPath | None = None,  # noqa: N802
+         upload: str | None = None, prefix_size: int | None = None, **kwds: Any) -> h5py.File:
     """An ``h5py.File`` opened through the connector, whatever the environment says.
 
     ``name`` is a ``/uploads/...`` name (or any path; other names pass through

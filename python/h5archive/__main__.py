@@ -6,12 +6,15 @@ select the connector for every HDF5 program, h5py included:
 ``python -m h5archive version``: this wheel's version, and the h5py and HDF5 it
 was built for.
 """
+from __future__ import annotations
+
 import argparse
 import shlex
 import sys
+from collections.abc import Sequence
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m h5archive")
     commands = parser.add_subparsers(dest="command", required=True)
     env = commands.add_parser("env", help="print export lines for HDF5_PLUGIN_PATH and HDF5_VOL_CONNECTOR")

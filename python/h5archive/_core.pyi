@@ -1,10 +1,9 @@
 """h5archive's C++ library: staging areas, schemas, entry archives"""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 import os
 import pathlib
-
-from h5archive._schema import schema_from_dict as from_dict
+from typing import Any
 
 
 DEFAULT_PREFIX_SIZE: int = 2
@@ -104,19 +103,19 @@ class QuantityDef:
         type: HDF5Reference: a reference string, or an array written to the entry's HDF5 file.
         """
 
-    def unit(self, unit: str) -> object:
+    def unit(self, unit: str) -> QuantityDef:
         """The unit (pint's notation, e.g. 'm', 'eV', 'kg*m/s**2')."""
 
-    def shape(self, dims: Sequence) -> object:
+    def shape(self, dims: Sequence) -> QuantityDef:
         """Dimensions: ints, '*' for any size."""
 
-    def description(self, text: str) -> object:
+    def description(self, text: str) -> QuantityDef:
         """NOMAD's description: free text."""
 
-    def serialize_to_hdf5(self) -> object:
+    def serialize_to_hdf5(self) -> QuantityDef:
         """The value stays in memory and is written to the HDF5 file at save."""
 
-    def h5web(self, long_name: str) -> object:
+    def h5web(self, long_name: str) -> QuantityDef:
         """
         NOMAD's h5web annotation of a quantity: only long_name is used (it replaces the dataset's '<name> (<unit>)').
         """
@@ -154,16 +153,16 @@ class SectionDef:
 
     def __init__(self, name: str) -> None: ...
 
-    def quantity(self, quantity: QuantityDef) -> object:
+    def quantity(self, quantity: QuantityDef) -> SectionDef:
         """Adds a copy of `quantity`."""
 
-    def sub_section(self, name: str, section: SectionDef, repeats: bool = False) -> object:
+    def sub_section(self, name: str, section: SectionDef, repeats: bool = False) -> SectionDef:
         """Adds a sub-section holding a copy of `section` as it is now."""
 
-    def description(self, text: str) -> object:
+    def description(self, text: str) -> SectionDef:
         """NOMAD's description: free text."""
 
-    def h5web(self, signal: str | None = None, axes: str | Sequence[str] | None = None, auxiliary_signals: Sequence[str] | None = None, long_name: str | None = None, paths: Sequence[str] | None = None) -> object:
+    def h5web(self, signal: str | None = None, axes: str | Sequence[str] | None = None, auxiliary_signals: Sequence[str] | None = None, long_name: str | None = None, paths: Sequence[str] | None = None) -> SectionDef:
         """
         NOMAD's H5WebAnnotation of a section: NXdata attributes on its HDF5 group.
         """
@@ -179,6 +178,12 @@ class SectionDef:
     @property
     def sub_section_names(self) -> list[str]:
         """The names of its sub-sections, in order."""
+
+    @staticmethod
+    def from_dict(mapping: Mapping[str, Any], section: str | None = None) -> SectionDef:
+        """
+        A SectionDef from a NOMAD-style schema dict: h5archive.schema_from_dict.
+        """
 
 class Section:
     """A section of an entry archive (NOMAD's m_path)."""

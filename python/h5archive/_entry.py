@@ -3,10 +3,21 @@
 A :class:`Section` forwards names to its definition's quantities and
 sub-sections; everything else is the library's (python/src/archive.cpp).
 """
+from __future__ import annotations
+
 import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import _core, _errors, _units
 from ._stream import QuantityStream
+from ._types import Selection, StrPath
+
+if TYPE_CHECKING:  # h5py is imported when a dataset is opened
+    import pathlib
+
+    import h5py
+    import numpy.typing as npt
 
 __all__ = ["EntryArchive", "Section", "SubSectionList"]
 
@@ -21,10 +32,10 @@ class Section:
 
     __slots__ = ("_core",)
 
-    def __init__(self, core):
+    def __init__(self, core: _core.Section) -> None:
         object.__setattr__(self, "_core", core)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         core = object.__getattribute__(self, "_core")
         kind = core.member_kind(name)
         if kind == "quantity":
@@ -36,13 +47,13 @@ class Section:
         raise AttributeError(f"section {core.definition_name} ({core.path}) has no quantity or "
                              f"sub-section {name!r}")
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         _units.assign(self._core, name, value)
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         self._core.unset(name)
 
-    def read(self, name, selection=None, units=True):
+    def read(self, name: str, selection: Selection = None, units: bool = True) -> Any:
         """The data of quantity ``name`` as a numpy array (HDF5 quantities: from the file);
         a pint Quantity in the definition's unit if it has one and pint is installed,
         unless ``units`` is false.
@@ -59,8 +70,10 @@ class Section:
             value = _core.read_section(self._core, name, selection)
         return _units.section_value(self._core, name, value, units)
 
-    def stream(self, name, dtype, shape=None, *, chunks=None, compression=None,
-               compression_opts=None, shuffle=None, unit=None):
+    def stream(self, name: str, dtype: npt.DTypeLike, shape: Sequence[int | None] | None = None,
+               *, chunks: Sequence[int] | None = None, compression: str | None = None,
+               compression_opts: int | None = None, shuffle: bool | None = None,
+               unit: Any = None) -> QuantityStream:
         """A :class:`QuantityStream` writing HDF5 quantity ``name`` block by block::
 
             with entry.data.stream("value", "float64", chunks=(1024, 3)) as w:
@@ -84,7 +97,7 @@ class Section:
                               compression=compression, compression_opts=compression_opts,
                               shuffle=shuffle, unit=unit)
 
-    def dataset(self, name, mode="r"):
+    def dataset(self, name: str, mode: str = "r") -> h5py.Dataset:
         """The data of HDF5 quantity ``name`` as an ``h5py.Dataset``, opened
         lazily through the connector (:func:`h5archive.File` on the file its
         reference names): ``ds[10:20, 5]`` reads only that hyperslab. ``mode``
@@ -99,11 +112,11 @@ class Section:
         return _open_dataset(root, prefix_size, upload, file_name, path, mode)
 
     @property
-    def m_path(self):
+    def m_path(self) -> str:
         """NOMAD's path of this section: '/data', '/data/runs/0'."""
         return self._core.path
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<h5archive.Section {self._core.definition_name} at {self._core.path}>"
 
 
@@ -112,13 +125,13 @@ class SubSectionList:
 
     __slots__ = ("_parent", "_name")
 
-    def __init__(self, parent, name):
+    def __init__(self, parent: _core.Section, name: str) -> None:
         self._parent, self._name = parent, name
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._parent.count(self._name)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int) -> Section:
         n = len(self)
         if index < 0:
             index += n
@@ -126,7 +139,7 @@ class SubSectionList:
             raise IndexError(f"sub-section {self._name} has {n} sections")
         return Section(self._parent.at(self._name, index))
 
-    def append(self):
+    def append(self) -> Section:
         """Adds a new, empty section and returns it."""
         return Section(self._parent.add(self._name))
 
@@ -137,26 +150,29 @@ class EntryArchive:
 
     __slots__ = ("_core",)
 
-    def __init__(self, definition, area, upload_id, entry_id, mainfile=None, *, _core=None):
+    def __init__(self, definition: _core.SectionDef, area: _core.StagingArea, upload_id: str,
+                 entry_id: str, mainfile: str | None = None, *,
+                 _core: _core.EntryArchive | None = None) -> None:
         self._core = _core or _core_module.EntryArchive(definition, area, upload_id, entry_id,
                                                         mainfile)
 
     @classmethod
-    def load(cls, area, definition, upload_id, entry_id):
+    def load(cls, area: _core.StagingArea, definition: _core.SectionDef, upload_id: str,
+             entry_id: str) -> EntryArchive:
         """Reads ``archive/<entry_id>.json`` of the upload."""
         core = _core_module.EntryArchive.load(area, definition, upload_id, entry_id)
-        return cls(None, None, None, None, _core=core)
+        return cls(None, None, None, None, _core=core)  # type: ignore[arg-type]
 
-    def save(self):
+    def save(self) -> None:
         """Writes ``archive/<entry_id>.json`` (HDF5 quantities as reference strings)."""
         self._core.save()
 
     @property
-    def data(self):
+    def data(self) -> Section:
         """The archive's ``data`` section (a :class:`Section`)."""
         return Section(self._core.data)
 
-    def read(self, path, selection=None, units=True):
+    def read(self, path: str, selection: Selection = None, units: bool = True) -> Any:
         """The data at an archive path ('data/value') as a numpy array, through
         a reference string's link too; a pint Quantity when the path names a
         quantity whose definition has a unit and pint is installed, unless
@@ -168,7 +184,7 @@ class EntryArchive:
             value = _core.read_archive(self._core, path, selection)
         return _units.attach(value, _core_module.unit_at_path(self._core, path), path, units)
 
-    def dataset(self, path, mode="r"):
+    def dataset(self, path: str, mode: str = "r") -> h5py.Dataset:
         """The dataset at an archive path ('data/value') of this entry's
         archive HDF5 file as an ``h5py.Dataset``, opened lazily through the
         connector (``h5archive.File('/uploads/<u>/archive/<e>')[path]``), links
@@ -177,11 +193,11 @@ class EntryArchive:
         root, prefix_size, upload, file_name, _ = _core.dataset_location(self._core.root)
         return _open_dataset(root, prefix_size, upload, file_name, path, mode)
 
-    def to_json(self):
+    def to_json(self) -> str:
         """The archive's JSON text."""
         return self._core.to_json()
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         """The archive as NOMAD's ``m_to_dict()`` gives it: ``{"metadata": {...},
         "data": {"m_def": ..., ...}}``, the library's JSON (:meth:`to_json`) as
         Python objects. HDF5 quantities appear as reference strings; quantities
@@ -189,29 +205,42 @@ class EntryArchive:
         return json.loads(self.to_json())
 
     @classmethod
-    def from_dict(cls, area, definition, d):
+    def from_dict(cls, area: _core.StagingArea | None, definition: _core.SectionDef,
+                  d: Mapping[str, Any]) -> EntryArchive:
         """An archive from a :meth:`to_dict` dict (NOMAD's ``m_from_dict``): the
         ids come from ``d["metadata"]``, ``area`` (a :class:`StagingArea`, or
         None) is the context. Reference strings are kept as they are; values
         of serialization-annotated quantities are read back from HDF5.
         InvalidValueError names the key the library refuses."""
         text = json.dumps(d, allow_nan=False, default=_plain)
-        return cls(None, None, None, None, _core=_core_module.archive_from_json(text, definition,
-                                                                                area))
+        return cls(None, None, None, None,  # type: ignore[arg-type]
+                   _core=_core_module.archive_from_json(text, definition, area))
 
-    upload_id = property(lambda self: self._core.upload_id, doc="The upload's id.")
-    entry_id = property(lambda self: self._core.entry_id, doc="The entry's id.")
-    hdf5_file = property(lambda self: self._core.hdf5_file, doc="archive/<entry>.h5's path")
+    @property
+    def upload_id(self) -> str | None:
+        """The upload's id."""
+        return self._core.upload_id
+
+    @property
+    def entry_id(self) -> str | None:
+        """The entry's id."""
+        return self._core.entry_id
+
+    @property
+    def hdf5_file(self) -> pathlib.Path:
+        """archive/<entry>.h5's path"""
+        return self._core.hdf5_file
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     # numpy arrays and scalars in a hand-made dict: their lists and numbers.
     if hasattr(value, "tolist"):
         return value.tolist()
     raise TypeError(f"from_dict: {type(value).__name__} {value!r} has no JSON form")
 
 
-def _open_dataset(root, prefix_size, upload, name, path, mode):
+def _open_dataset(root: StrPath, prefix_size: int, upload: str | None, name: str, path: str,
+                  mode: str) -> h5py.Dataset:
     """``path`` in the file the connector opens as ``name`` (a ``/uploads`` name)."""
     import h5py
 

@@ -1,6 +1,7 @@
 """The library's exceptions (archive/include/h5archive/errors.hpp) as Python
 classes. Each derives from :class:`Error` and from the builtin a NOMAD user
 would catch, and carries the library's message unchanged (``str(e)``)."""
+from __future__ import annotations
 
 __all__ = ["Error", "InvalidReferenceError", "ResolveError", "SecurityError",
            "UnknownUploadError", "NotFoundError", "TypeMismatchError", "AbandonedObjectError",

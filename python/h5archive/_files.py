@@ -1,19 +1,30 @@
 """The command line's ``put`` and ``get`` as Python functions (docs/cli.md):
 the same library functions, without a schema or an EntryArchive."""
+from __future__ import annotations
+
 import os
+from collections.abc import Sequence
+from typing import Any, Union, cast, overload
+
+import numpy.typing as npt
 
 from . import _core
 from ._stream import _writer_options
+from ._types import Selection, StrPath
 
 __all__ = ["put", "get"]
 
+#: A staging area, or its root folder (prefix size 2).
+AreaLike = Union[_core.StagingArea, StrPath]
 
-def _area(area):
+
+def _area(area: AreaLike) -> _core.StagingArea:
     return area if isinstance(area, _core.StagingArea) else _core.StagingArea(os.fspath(area))
 
 
-def put(area, target, npy_file, *, chunks=None, compression=None, compression_opts=None,
-        shuffle=None, unit=None, block_mib=16):
+def put(area: AreaLike, target: str, npy_file: StrPath, *, chunks: Sequence[int] | None = None,
+        compression: str | None = None, compression_opts: int | None = None,
+        shuffle: bool | None = None, unit: Any = None, block_mib: float = 16) -> str:
     """Streams the .npy file ``npy_file`` into an entry's archive, like
     ``h5archive put UPLOAD ENTRY ARCHIVE_PATH FILE``.
 
@@ -37,7 +48,18 @@ def put(area, target, npy_file, *, chunks=None, compression=None, compression_op
     return _core.put(_area(area), target, os.fspath(npy_file), block_bytes=block_bytes, **options)
 
 
-def get(area, reference, selection=None, *, upload=None, out=None):
+@overload
+def get(area: AreaLike, reference: str, selection: Selection = None, *, upload: str | None = None,
+        out: None = None) -> npt.NDArray[Any]: ...
+
+
+@overload
+def get(area: AreaLike, reference: str, selection: Selection = None, *, upload: str | None = None,
+        out: StrPath) -> None: ...
+
+
+def get(area: AreaLike, reference: str, selection: Selection = None, *, upload: str | None = None,
+        out: StrPath | None = None) -> npt.NDArray[Any] | None:
     """The data a reference points to, or a selection of it, like
     ``h5archive get REFERENCE [--slice S] [-o FILE]``.
 
@@ -51,5 +73,6 @@ def get(area, reference, selection=None, *, upload=None, out=None):
     A selection that does not fit raises :class:`SelectionError` (an
     ``IndexError`` and ``ValueError``) with the library's message.
     """
-    return _core.get(_area(area), reference, selection, upload=upload,
-                     out=None if out is None else os.fspath(out))
+    value = _core.get(_area(area), reference, selection, upload=upload,
+                      out=None if out is None else os.fspath(out))
+    return cast("npt.NDArray[Any] | None", value)

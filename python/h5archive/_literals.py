@@ -8,6 +8,8 @@ safely to int32; this module makes the conversion first, in one place, and
 names the value that does not fit. numpy arrays and numpy scalars keep their
 dtype and the library's cast rules.
 """
+from __future__ import annotations
+
 import math
 from typing import Any
 

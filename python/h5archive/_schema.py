@@ -18,7 +18,10 @@ may then name another section of the package. Everything refused raises
 ("quantities.value.type: unknown type 'HDF5Ref'"). docs/python.md lists
 the keys.
 """
+from __future__ import annotations
+
 from collections.abc import Mapping
+from typing import Any, NoReturn
 
 from . import _core
 from ._errors import InvalidValueError
@@ -48,7 +51,7 @@ _SUB_SECTION_KEYS = {"section", "repeats", "description"}
 _SECTION_H5WEB_KEYS = {"signal", "axes", "auxiliary_signals", "long_name", "paths"}
 
 
-def _fail(path, message):
+def _fail(path: str, message: str) -> NoReturn:
     raise SchemaError(f"{path}: {message}" if path else message)
 
 
@@ -258,7 +261,7 @@ def _package_root(sections, builder, section, path):
     return builder.named(roots[0], path)
 
 
-def schema_from_dict(mapping, section=None):
+def schema_from_dict(mapping: Mapping[str, Any], section: str | None = None) -> _core.SectionDef:
     """A :class:`SectionDef` from a NOMAD-style schema dict.
 
     ``mapping`` is one section (``{"name": ..., "quantities": {...},
@@ -289,7 +292,7 @@ def schema_from_dict(mapping, section=None):
     return _Builder().section(mapping, "")
 
 
-def schema_from_yaml(text, section=None):
+def schema_from_yaml(text: str, section: str | None = None) -> _core.SectionDef:
     """A :class:`SectionDef` from NOMAD YAML schema text (needs PyYAML, an
     optional dependency: ImportError naming it otherwise). The text is read
     with ``yaml.safe_load``; the rest is :func:`schema_from_dict`."""

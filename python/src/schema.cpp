@@ -37,6 +37,13 @@ std::vector<std::int64_t> shape_of(const nb::sequence& dims) {
   return out;
 }
 
+// A builder's result: `self` again, typed so that the stub reads `-> SectionDef`
+// (not `-> object`) and a type checker follows a chain of builder calls.
+template <typename T>
+nb::typed<nb::object, T> chained(nb::handle self) {
+  return nb::borrow(self);
+}
+
 nb::list shape_list(const QuantityDef& q) {
   nb::list out;
   for (std::int64_t d : q.shape()) {
@@ -97,28 +104,28 @@ void bind_quantity_def(nb::module_& m) {
           "unit",
           [](nb::handle self, std::string_view unit) {
             nb::cast<QuantityDef&>(self).unit(unit);
-            return nb::borrow(self);
+            return chained<QuantityDef>(self);
           },
           nb::arg("unit"), "The unit (pint's notation, e.g. 'm', 'eV', 'kg*m/s**2').")
       .def(
           "shape",
           [](nb::handle self, nb::sequence dims) {
             nb::cast<QuantityDef&>(self).shape(shape_of(dims));
-            return nb::borrow(self);
+            return chained<QuantityDef>(self);
           },
           nb::arg("dims"), "Dimensions: ints, '*' for any size.")
       .def(
           "description",
           [](nb::handle self, std::string text) {
             nb::cast<QuantityDef&>(self).description(std::move(text));
-            return nb::borrow(self);
+            return chained<QuantityDef>(self);
           },
           nb::arg("text"), "NOMAD's description: free text.")
       .def(
           "serialize_to_hdf5",
           [](nb::handle self) {
             nb::cast<QuantityDef&>(self).serialize_to_hdf5();
-            return nb::borrow(self);
+            return chained<QuantityDef>(self);
           },
           "The value stays in memory and is written to the HDF5 file at save.")
       .def(
@@ -127,7 +134,7 @@ void bind_quantity_def(nb::module_& m) {
             H5WebAnnotation a;
             a.long_name = std::move(long_name);
             nb::cast<QuantityDef&>(self).h5web(std::move(a));
-            return nb::borrow(self);
+            return chained<QuantityDef>(self);
           },
           nb::arg("long_name"),
           "NOMAD's h5web annotation of a quantity: only long_name is used (it replaces the "
@@ -158,14 +165,14 @@ void bind_section_def(nb::module_& m) {
           "quantity",
           [](nb::handle self, const QuantityDef& q) {
             nb::cast<SectionDef&>(self).quantity(q);
-            return nb::borrow(self);
+            return chained<SectionDef>(self);
           },
           nb::arg("quantity"), "Adds a copy of `quantity`.")
       .def(
           "sub_section",
           [](nb::handle self, std::string name, const SectionDef& def, bool repeats) {
             nb::cast<SectionDef&>(self).sub_section(std::move(name), def.shared(), repeats);
-            return nb::borrow(self);
+            return chained<SectionDef>(self);
           },
           nb::arg("name"), nb::arg("section"), nb::arg("repeats") = false,
           "Adds a sub-section holding a copy of `section` as it is now.")
@@ -173,7 +180,7 @@ void bind_section_def(nb::module_& m) {
           "description",
           [](nb::handle self, std::string text) {
             nb::cast<SectionDef&>(self).description(std::move(text));
-            return nb::borrow(self);
+            return chained<SectionDef>(self);
           },
           nb::arg("text"), "NOMAD's description: free text.")
       .def(
@@ -184,7 +191,7 @@ void bind_section_def(nb::module_& m) {
             nb::cast<SectionDef&>(self).h5web(h5web_of(std::move(signal), std::move(axes),
                                                        std::move(auxiliary_signals),
                                                        std::move(long_name), std::move(paths)));
-            return nb::borrow(self);
+            return chained<SectionDef>(self);
           },
           nb::arg("signal") = nb::none(), nb::arg("axes") = nb::none(),
           nb::arg("auxiliary_signals") = nb::none(), nb::arg("long_name") = nb::none(),
@@ -199,7 +206,18 @@ void bind_section_def(nb::module_& m) {
             for (const SubSectionDef& s : d.sub_sections()) names.push_back(s.name);
             return names;
           },
-          "The names of its sub-sections, in order.");
+          "The names of its sub-sections, in order.")
+      // h5archive.schema_from_dict (python/h5archive/_schema.py), which checks
+      // its arguments itself: bound here so that the stub declares it.
+      .def_static(
+          "from_dict",
+          [](nb::typed<nb::object, nb::typed<nb::mapping, nb::str, nb::any>> mapping,
+             nb::typed<nb::object, std::string> section) {
+            nb::object build = nb::module_::import_("h5archive._schema").attr("schema_from_dict");
+            return nb::typed<nb::object, SectionDef>(build(mapping, section));
+          },
+          nb::arg("mapping"), nb::arg("section") = nb::none(),
+          "A SectionDef from a NOMAD-style schema dict: h5archive.schema_from_dict.");
 }
 
 }  // namespace

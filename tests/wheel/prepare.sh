@@ -11,6 +11,8 @@ PYTEST_VERSION=9.2.0  # runs tests/wheel/*_pytest.py (the bindings)
 # The bindings' optional dependencies, so that schema_pytest.py runs their
 # paths (units as pint Quantities, YAML schemas); it also runs without them.
 PINT_VERSION=0.25.3 PYYAML_VERSION=6.0.3  # pint 0.26 needs Python 3.12
+# typing_pytest.py type-checks a user's program against the annotations.
+MYPY_VERSION=2.4.1
 WORK=$1
 HERE=$(cd "$(dirname "$0")/../.." && pwd)
 H5ARCHIVE_WHEEL_TESTS=ON "$HERE/tools/wheel.sh" "$WORK"
@@ -28,5 +30,6 @@ rm -rf "$WORK/pytest"
 # checks that the shipped _core.pyi is what the module holds.
 NANOBIND_VERSION=$(sed -n 's/^NANOBIND_VERSION=\([0-9.]*\).*/\1/p' "$HERE/tools/wheel.sh")
 "$WORK/venv/bin/pip" install --quiet --target "$WORK/pytest" "pytest==$PYTEST_VERSION" \
-  "pint==$PINT_VERSION" "PyYAML==$PYYAML_VERSION" "nanobind==$NANOBIND_VERSION"
+  "pint==$PINT_VERSION" "PyYAML==$PYYAML_VERSION" "nanobind==$NANOBIND_VERSION" \
+  "mypy==$MYPY_VERSION"
 "$WORK/venv/bin/python" -m h5archive version
