@@ -118,8 +118,8 @@ def check_entry(root, mode, entry, last, trial, saved_before=0):
                 if mode == "stream":  # the archive path is an external link to the stream
                     check(f[f"/data/steps/{n}/value"][()].tobytes() == want.tobytes(),
                           f"{where}: /data/steps/{n}/value does not follow to the stream")
-    except OSError as e:
-        check(False, f"{where}: {h5_path} does not open or read: {e}")
+    except (OSError, KeyError, RuntimeError) as e:  # h5py's classes for HDF5's errors
+        check(False, f"{where}: {h5_path} does not open or read: {type(e).__name__}: {e}")
     return "new" if len(steps) == last + 2 else "old"
 
 
