@@ -273,15 +273,10 @@ std::optional<std::string> read_string_attribute(const fs::path& file,
   if (k == Kind::missing)
     throw NotFoundError("Object " + path + " not found in " + file.string() +
                         " (reading attribute " + name + ")");
-  {
-    QuietErrors quiet;
-    if (H5Aexists_by_name(f.get(), path.c_str(), name.c_str(), H5P_DEFAULT) <= 0)
-      return std::nullopt;
-  }
-  const std::string what = "Attribute " + name + " of " + path + " in " + file.string();
-  Hid attr = checked(H5Aopen_by_name(f.get(), path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-                     [&] { return "Opening " + what; });
-  return detail::string_attribute_value(attr.get(), what);
+  const std::string where = path + " in " + file.string();
+  Hid obj =
+      checked(H5Oopen(f.get(), path.c_str(), H5P_DEFAULT), [&] { return "Opening " + where; });
+  return detail::string_attribute(obj.get(), name, "Attribute " + name + " of " + where);
 }
 
 std::optional<std::string> detail::string_attribute(hid_t object, const std::string& name,
